@@ -1,0 +1,75 @@
+"""The differ's output contract, shared by the differ, the classifier, storage and alerts.
+
+The differ fills kind/section/old/new/spans/form_only; the classifier fills the rest.
+`to_json()` gives the documented JSON shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ChangeKind = Literal["added", "removed", "modified", "moved"]
+SpanOp = Literal["equal", "delete", "insert"]
+Severity = Literal["none", "low", "medium", "high"]
+Direction = Literal["worse", "better", "mixed", "neutral"]
+
+SEVERITIES: tuple[Severity, ...] = ("none", "low", "medium", "high")
+CATEGORIES: tuple[str, ...] = (
+    "collection", "sharing", "sale", "retention", "security", "choice", "rights", "children",
+    "tracking", "international", "policy_change", "do_not_track", "sensitive_data",
+    "ai_training", "other",
+)
+
+
+def severity_rank(severity: str) -> int:
+    """0 for none up to 3 for high; unknown names rank as none."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0  # type: ignore[arg-type]
+
+
+@dataclass
+class Span:
+    """One piece of a word-level highlight: unchanged, deleted or inserted text."""
+
+    op: SpanOp
+    text: str
+
+
+@dataclass
+class ChangeUnit:
+    kind: ChangeKind
+    section: str | None
+    old: str | None
+    new: str | None
+    spans: list[Span] = field(default_factory=list)
+    form_only: bool = False
+    # Filled by the classifier.
+    material: bool = False
+    categories: list[str] = field(default_factory=list)
+    severity: Severity = "none"
+    direction: Direction = "neutral"
+    reason: str = ""
+
+
+@dataclass
+class DiffResult:
+    changes: list[ChangeUnit] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    # Document level, filled by the classifier.
+    material: bool = False
+    severity: Severity = "none"
+    direction: Direction = "neutral"
+    categories: list[str] = field(default_factory=list)
+    summary: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> DiffResult:
+        units = [
+            ChangeUnit(**{**u, "spans": [Span(**s) for s in u.get("spans", [])]})
+            for u in data.get("changes", [])
+        ]
+        rest = {k: v for k, v in data.items() if k != "changes"}
+        return DiffResult(changes=units, **rest)
