@@ -1,0 +1,94 @@
+"""Changes between consecutive versions, and the outbox rows they create.
+
+The change and its alert rows are written in one transaction: a change is never recorded without
+its alerts, nor an alert without its change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class NewChange:
+    policy: str
+    from_version_id: int
+    to_version_id: int
+    detected_at: str
+    window_start: str | None
+    window_end: str | None
+    source: str
+    material: bool
+    severity: str
+    direction: str
+    categories: Sequence[str]
+    summary: str
+    diff: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AlertRoute:
+    """One outbox row to create: `status` is 'pending' (send now) or 'digest' (bundle later)."""
+
+    channel: str
+    status: str = "pending"
+
+
+def message_id(change_id: int, channel: str) -> str:
+    """Stable id of the message for (change, channel): receivers drop duplicates by it."""
+    return f"<policywatch.change-{change_id}.{channel}@policywatch.local>"
+
+
+def record_change(db: sqlite_utils.Database, change: NewChange,
+                  routes: Sequence[AlertRoute] = ()) -> int:
+    """Insert the change (idempotent per version pair) and its outbox rows atomically."""
+    with db.atomic():
+        db.execute(
+            """INSERT OR IGNORE INTO changes (policy, from_version_id, to_version_id, detected_at,
+               window_start, window_end, source, material, severity, direction, categories,
+               summary, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [change.policy, change.from_version_id, change.to_version_id, change.detected_at,
+             change.window_start, change.window_end, change.source, int(change.material),
+             change.severity, change.direction, json.dumps(list(change.categories)),
+             change.summary, json.dumps(change.diff)],
+        )
+        change_id = int(db.execute(
+            "SELECT id FROM changes WHERE from_version_id = ? AND to_version_id = ?",
+            [change.from_version_id, change.to_version_id]).fetchone()[0])
+        for route in routes:
+            db.execute(
+                """INSERT OR IGNORE INTO alerts (change_id, channel, kind, status, created_at,
+                   next_attempt_at, message_id) VALUES (?, ?, 'change', ?, ?, ?, ?)""",
+                [change_id, route.channel, route.status, change.detected_at,
+                 change.detected_at, message_id(change_id, route.channel)],
+            )
+    return change_id
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    row["categories"] = json.loads(row["categories"])
+    row["diff"] = json.loads(row["diff"])
+    row["material"] = bool(row["material"])
+    return row
+
+
+def get_change(db: sqlite_utils.Database, change_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM changes WHERE id = ?", [change_id]))
+    return _decode(rows[0]) if rows else None
+
+
+def policy_changes(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
+    return [_decode(row) for row in db.query(
+        "SELECT * FROM changes WHERE policy = ? ORDER BY window_end, id", [policy])]
+
+
+def last_change(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
+    rows = list(db.query(
+        "SELECT * FROM changes WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1",
+        [policy]))
+    return _decode(rows[0]) if rows else None

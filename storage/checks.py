@@ -1,0 +1,110 @@
+"""Check attempts, conditional-GET validators and suspect extractions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    policy: str
+    started_at: str
+    finished_at: str
+    duration_ms: int
+    outcome: str  # new_version | unchanged | failed | suspect | first_version
+    reason: str | None = None
+    detail: str | None = None
+    transient: bool | None = None
+    http_status: int | None = None
+    snapshot_id: int | None = None
+    version_id: int | None = None
+
+
+def record_check(db: sqlite_utils.Database, check: CheckRecord) -> int:
+    cursor = db.execute(
+        """INSERT INTO checks (policy, started_at, finished_at, duration_ms, outcome, reason,
+           detail, transient, http_status, snapshot_id, version_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [check.policy, check.started_at, check.finished_at, check.duration_ms, check.outcome,
+         check.reason, check.detail, None if check.transient is None else int(check.transient),
+         check.http_status, check.snapshot_id, check.version_id],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def recent_checks(db: sqlite_utils.Database, policy: str, limit: int = 20) -> list[dict[str, Any]]:
+    return list(db.query(
+        "SELECT * FROM checks WHERE policy = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+        [policy, limit]))
+
+
+def last_check(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
+    rows = recent_checks(db, policy, 1)
+    return rows[0] if rows else None
+
+
+def last_check_times(db: sqlite_utils.Database) -> dict[str, str]:
+    """policy → start of its last check, for scheduling after a restart."""
+    return {row[0]: row[1] for row in db.execute(
+        "SELECT policy, MAX(started_at) FROM checks GROUP BY policy")}
+
+
+@dataclass(frozen=True)
+class Validators:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    snapshot_id: int | None
+
+
+def get_validators(db: sqlite_utils.Database, policy: str) -> Validators | None:
+    row = db.execute(
+        "SELECT url, etag, last_modified, snapshot_id FROM http_cache WHERE policy = ?",
+        [policy]).fetchone()
+    return Validators(*row) if row else None
+
+
+def save_validators(db: sqlite_utils.Database, policy: str, validators: Validators) -> None:
+    db.execute(
+        """INSERT INTO http_cache (policy, url, etag, last_modified, snapshot_id)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(policy) DO UPDATE SET url = excluded.url, etag = excluded.etag,
+             last_modified = excluded.last_modified, snapshot_id = excluded.snapshot_id""",
+        [policy, validators.url, validators.etag, validators.last_modified,
+         validators.snapshot_id],
+    )
+
+
+def clear_validators(db: sqlite_utils.Database, policy: str) -> None:
+    db.execute("DELETE FROM http_cache WHERE policy = ?", [policy])
+
+
+def get_suspect(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM suspects WHERE policy = ?", [policy]))
+    return rows[0] if rows else None
+
+
+def hold_suspect(db: sqlite_utils.Database, policy: str, norm_hash: str, snapshot_id: int,
+                 seen_at: str) -> int:
+    """Record (or count again) a suspect extraction; return how many checks have seen it."""
+    db.execute(
+        """INSERT INTO suspects (policy, norm_hash, snapshot_id, first_seen, seen_count)
+           VALUES (?, ?, ?, ?, 1)
+           ON CONFLICT(policy) DO UPDATE SET
+             seen_count = CASE WHEN suspects.norm_hash = excluded.norm_hash
+                               THEN suspects.seen_count + 1 ELSE 1 END,
+             first_seen = CASE WHEN suspects.norm_hash = excluded.norm_hash
+                               THEN suspects.first_seen ELSE excluded.first_seen END,
+             snapshot_id = excluded.snapshot_id, norm_hash = excluded.norm_hash""",
+        [policy, norm_hash, snapshot_id, seen_at],
+    )
+    row = db.execute("SELECT seen_count FROM suspects WHERE policy = ?", [policy]).fetchone()
+    return int(row[0])
+
+
+def drop_suspect(db: sqlite_utils.Database, policy: str) -> bool:
+    cursor = db.execute("DELETE FROM suspects WHERE policy = ?", [policy])
+    return cursor.rowcount > 0

@@ -1,0 +1,164 @@
+"""Schema migrations, applied in order and recorded in PRAGMA user_version.
+
+Never edit a migration that has shipped: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration's transaction."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    _run_script(db, """
+    -- Raw bytes, content-addressed: identical bytes are stored once (zlib-compressed).
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL
+    );
+    -- Every fetched page (live or archived), kept apart from extracted versions so that a better
+    -- extractor can re-derive history without fetching again.
+    CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        policy TEXT NOT NULL,
+        blob_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+        requested_url TEXT NOT NULL,
+        final_url TEXT NOT NULL,
+        status INTEGER,
+        content_type TEXT,
+        headers TEXT NOT NULL DEFAULT '{}',
+        fetched_at TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('live', 'archive')),
+        archive_timestamp TEXT,
+        archive_digest TEXT,
+        archive_url TEXT
+    );
+    CREATE INDEX snapshots_policy ON snapshots(policy, fetched_at);
+    CREATE UNIQUE INDEX snapshots_archive ON snapshots(policy, archive_timestamp, archive_digest)
+        WHERE source = 'archive';
+    -- Extracted policy text. One timeline per (policy, extractor_version); the newest extractor's
+    -- timeline is the policy's history. rederived = 1 marks versions re-derived from stored
+    -- snapshots by a newer extractor: they never count as changes and never alert.
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        policy TEXT NOT NULL,
+        text TEXT NOT NULL,
+        norm_hash TEXT NOT NULL,
+        chars INTEGER NOT NULL,
+        extractor_version INTEGER NOT NULL,
+        snapshot_id INTEGER REFERENCES snapshots(id),
+        last_snapshot_id INTEGER REFERENCES snapshots(id),
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('live', 'archive')),
+        archive_timestamp TEXT,
+        rederived INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX versions_timeline ON versions(policy, extractor_version, first_seen);
+    -- Every check attempt and its outcome.
+    CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        policy TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        duration_ms INTEGER,
+        outcome TEXT NOT NULL,
+        reason TEXT,
+        detail TEXT,
+        transient INTEGER,
+        http_status INTEGER,
+        snapshot_id INTEGER REFERENCES snapshots(id),
+        version_id INTEGER REFERENCES versions(id)
+    );
+    CREATE INDEX checks_policy ON checks(policy, started_at);
+    -- Conditional-GET validators per policy URL.
+    CREATE TABLE http_cache (
+        policy TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        snapshot_id INTEGER REFERENCES snapshots(id)
+    );
+    -- An extraction that lost most of the policy, held until a later check confirms it.
+    CREATE TABLE suspects (
+        policy TEXT PRIMARY KEY,
+        norm_hash TEXT NOT NULL,
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+        first_seen TEXT NOT NULL,
+        seen_count INTEGER NOT NULL DEFAULT 1
+    );
+    -- A change between two consecutive versions of a timeline, with the diff and classification.
+    -- window_start: the last time the old text was seen; window_end: the first time the new was.
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        policy TEXT NOT NULL,
+        from_version_id INTEGER NOT NULL REFERENCES versions(id),
+        to_version_id INTEGER NOT NULL REFERENCES versions(id),
+        detected_at TEXT NOT NULL,
+        window_start TEXT,
+        window_end TEXT,
+        source TEXT NOT NULL CHECK (source IN ('live', 'archive')),
+        material INTEGER NOT NULL DEFAULT 0,
+        severity TEXT NOT NULL DEFAULT 'none',
+        direction TEXT NOT NULL DEFAULT 'neutral',
+        categories TEXT NOT NULL DEFAULT '[]',
+        summary TEXT NOT NULL DEFAULT '',
+        diff TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (from_version_id, to_version_id)
+    );
+    CREATE INDEX changes_policy ON changes(policy, detected_at);
+    -- The durable outbox: one row per (change, channel), written in the change's transaction.
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        change_id INTEGER REFERENCES changes(id),
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'change',
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'digest')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        message_id TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (change_id, channel)
+    );
+    CREATE INDEX alerts_status ON alerts(status, next_attempt_at);
+    -- Wayback captures seen by backfill: resumable, each distinct digest downloaded once.
+    CREATE TABLE archive_captures (
+        policy TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        original_url TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'stored', 'failed', 'duplicate')),
+        reason TEXT,
+        snapshot_id INTEGER REFERENCES snapshots(id),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (policy, timestamp, digest)
+    );
+    """)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations the database lacks; return the schema version now in force."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)

@@ -1,0 +1,89 @@
+"""Raw snapshots and their content-addressed, compressed bodies."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from monitor.errors import NotFound
+
+
+@dataclass(frozen=True)
+class SnapshotInput:
+    policy: str
+    body: bytes
+    requested_url: str
+    final_url: str
+    status: int | None
+    content_type: str | None
+    headers: Mapping[str, str]
+    fetched_at: str
+    source: str = "live"
+    archive_timestamp: str | None = None
+    archive_digest: str | None = None
+    archive_url: str | None = None
+
+
+def store_blob(db: sqlite_utils.Database, body: bytes) -> str:
+    """Store bytes once per sha256; return the hash."""
+    digest = hashlib.sha256(body).hexdigest()
+    db.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
+        [digest, len(body), zlib.compress(body, 6)],
+    )
+    return digest
+
+
+def record_snapshot(db: sqlite_utils.Database, snap: SnapshotInput) -> int:
+    """Store a fetched page (body deduplicated) and return the snapshot id."""
+    with db.atomic():
+        digest = store_blob(db, snap.body)
+        cursor = db.execute(
+            """INSERT INTO snapshots (policy, blob_sha256, requested_url, final_url, status,
+               content_type, headers, fetched_at, source, archive_timestamp, archive_digest,
+               archive_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [snap.policy, digest, snap.requested_url, snap.final_url, snap.status,
+             snap.content_type, json.dumps(dict(snap.headers)), snap.fetched_at, snap.source,
+             snap.archive_timestamp, snap.archive_digest, snap.archive_url],
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def snapshot_body(db: sqlite_utils.Database, snapshot_id: int) -> bytes:
+    row = db.execute(
+        "SELECT b.data FROM snapshots s JOIN blobs b ON b.sha256 = s.blob_sha256 WHERE s.id = ?",
+        [snapshot_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"snapshot {snapshot_id} does not exist")
+    return zlib.decompress(row[0])
+
+
+def get_snapshot(db: sqlite_utils.Database, snapshot_id: int) -> dict[str, Any]:
+    rows = list(db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
+    if not rows:
+        raise NotFound(f"snapshot {snapshot_id} does not exist")
+    return rows[0]
+
+
+def policy_snapshots(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
+    """Every successful snapshot of a policy, in the order it was seen (archive captures by
+    capture time), for re-extraction."""
+    return list(db.query(
+        """SELECT s.* FROM snapshots s
+           WHERE s.policy = ? AND (s.status IS NULL OR s.status BETWEEN 200 AND 299)
+           ORDER BY s.fetched_at, s.id""",
+        [policy],
+    ))
+
+
+def blob_stats(db: sqlite_utils.Database) -> dict[str, int]:
+    row = db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM blobs").fetchone()
+    snaps = db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
+    return {"blobs": int(row[0]), "bytes": int(row[1]), "snapshots": int(snaps)}
