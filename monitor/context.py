@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import requests
 import sqlite_utils
 
+from monitor.netguard import Resolver, resolve_host
 from monitor.timeutil import Clock, utcnow
 from monitor.watchlist import Watchlist
 
@@ -21,6 +22,7 @@ class Context:
     session: requests.Session = field(default_factory=requests.Session)
     clock: Clock = utcnow
     sleep: Callable[[float], None] = time.sleep
+    resolver: Resolver = resolve_host  # DNS, injectable so tests can play other hosts
 
 
 def open_context(watchlist: Watchlist, *, session: requests.Session | None = None,

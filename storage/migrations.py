@@ -47,9 +47,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     CREATE INDEX snapshots_policy ON snapshots(policy, fetched_at);
     CREATE UNIQUE INDEX snapshots_archive ON snapshots(policy, archive_timestamp, archive_digest)
         WHERE source = 'archive';
-    -- Extracted policy text. One timeline per (policy, extractor_version); the newest extractor's
-    -- timeline is the policy's history. rederived = 1 marks versions re-derived from stored
-    -- snapshots by a newer extractor: they never count as changes and never alert.
+    -- Extracted policy text. One timeline per (policy, generation); the newest generation is the
+    -- policy's history. Re-extraction writes a new generation with rederived = 1: re-derived
+    -- versions never count as changes and never alert.
     CREATE TABLE versions (
         id INTEGER PRIMARY KEY,
         policy TEXT NOT NULL,
@@ -57,6 +57,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         norm_hash TEXT NOT NULL,
         chars INTEGER NOT NULL,
         extractor_version INTEGER NOT NULL,
+        generation INTEGER NOT NULL DEFAULT 1,
         snapshot_id INTEGER REFERENCES snapshots(id),
         last_snapshot_id INTEGER REFERENCES snapshots(id),
         first_seen TEXT NOT NULL,
@@ -65,7 +66,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         archive_timestamp TEXT,
         rederived INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX versions_timeline ON versions(policy, extractor_version, first_seen);
+    CREATE INDEX versions_timeline ON versions(policy, generation, first_seen);
     -- Every check attempt and its outcome.
     CREATE TABLE checks (
         id INTEGER PRIMARY KEY,
@@ -151,7 +152,17 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+def _m002_alert_bundles(db: sqlite_utils.Database) -> None:
+    # A daily digest is one outbox row (kind 'digest') bundling 'digest' rows; each member points
+    # at its bundle so it is bundled once and marked sent (or failed) with it.
+    _run_script(db, """
+    ALTER TABLE alerts ADD COLUMN bundle_id INTEGER REFERENCES alerts(id);
+    CREATE INDEX alerts_bundle ON alerts(bundle_id);
+    CREATE INDEX alerts_channel_status ON alerts(channel, status)
+    """)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

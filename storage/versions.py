@@ -1,4 +1,5 @@
-"""Extracted versions of a policy: one timeline per extractor version, ordered by first_seen.
+"""Extracted versions of a policy: one timeline per generation, ordered by first_seen. A new
+generation is written when history is re-derived from stored snapshots.
 
 Version numbers are positions in the timeline (1 = oldest), so a Wayback backfill that adds older
 versions renumbers the later ones; hashes and dates identify a version for good.
@@ -25,6 +26,7 @@ class Version:
     norm_hash: str
     chars: int
     extractor_version: int
+    generation: int
     snapshot_id: int | None
     first_seen: str
     last_seen: str
@@ -44,13 +46,14 @@ class NewVersion:
     source: str = "live"
     archive_timestamp: str | None = None
     rederived: bool = False
+    generation: int | None = None  # None: the policy's current generation
 
 
 _TIMELINE_SQL = """
     SELECT v.*, ROW_NUMBER() OVER (ORDER BY v.first_seen, v.id) AS number
     FROM versions v
-    WHERE v.policy = :policy AND v.extractor_version = (
-        SELECT MAX(extractor_version) FROM versions WHERE policy = :policy)
+    WHERE v.policy = :policy AND v.generation = (
+        SELECT MAX(generation) FROM versions WHERE policy = :policy)
 """
 
 
@@ -58,7 +61,8 @@ def _to_version(row: dict[str, Any]) -> Version:
     return Version(
         id=row["id"], policy=row["policy"], number=row["number"], text=row["text"],
         norm_hash=row["norm_hash"], chars=row["chars"],
-        extractor_version=row["extractor_version"], snapshot_id=row["snapshot_id"],
+        extractor_version=row["extractor_version"], generation=row["generation"],
+        snapshot_id=row["snapshot_id"],
         first_seen=row["first_seen"], last_seen=row["last_seen"], source=row["source"],
         archive_timestamp=row["archive_timestamp"], rederived=bool(row["rederived"]),
     )
@@ -75,18 +79,27 @@ def latest_version(db: sqlite_utils.Database, policy: str) -> Version | None:
     return _to_version(rows[0]) if rows else None
 
 
-def timeline_extractor_version(db: sqlite_utils.Database, policy: str) -> int | None:
-    row = db.execute("SELECT MAX(extractor_version) FROM versions WHERE policy = ?",
+def current_generation(db: sqlite_utils.Database, policy: str) -> int | None:
+    row = db.execute("SELECT MAX(generation) FROM versions WHERE policy = ?",
                      [policy]).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
+def timeline_extractor_version(db: sqlite_utils.Database, policy: str) -> int | None:
+    """The oldest extractor version used in the current timeline (None: no versions)."""
+    row = db.execute(
+        """SELECT MIN(extractor_version) FROM versions WHERE policy = :p AND generation =
+           (SELECT MAX(generation) FROM versions WHERE policy = :p)""", {"p": policy}).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def add_version(db: sqlite_utils.Database, new: NewVersion) -> int:
+    generation = new.generation or current_generation(db, new.policy) or 1
     cursor = db.execute(
-        """INSERT INTO versions (policy, text, norm_hash, chars, extractor_version, snapshot_id,
-           last_snapshot_id, first_seen, last_seen, source, archive_timestamp, rederived)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [new.policy, new.text, new.norm_hash, len(new.text), new.extractor_version,
+        """INSERT INTO versions (policy, text, norm_hash, chars, extractor_version, generation,
+           snapshot_id, last_snapshot_id, first_seen, last_seen, source, archive_timestamp,
+           rederived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [new.policy, new.text, new.norm_hash, len(new.text), new.extractor_version, generation,
          new.snapshot_id, new.snapshot_id, new.seen_at, new.seen_at, new.source,
          new.archive_timestamp, int(new.rederived)],
     )
@@ -147,3 +160,4 @@ def version_by_id(db: sqlite_utils.Database, version_id: int) -> Version:
 
 def known_policies(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT DISTINCT policy FROM versions ORDER BY policy")]
+

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from monitor.diff.model import DiffResult
 
+from .opp115 import label_opp115
+
 
 def classify_diff(result: DiffResult) -> DiffResult:
-    """Fill the classifier fields of every unit and of the document. Placeholder until issue 5."""
     return result
+
+
+def classify_segment(text: str, taxonomy: str = "policywatch") -> list[str]:
+    return label_opp115(text)

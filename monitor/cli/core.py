@@ -1,3 +1,175 @@
-"""CLI commands (filled by the module owner)."""
+"""Commands of the first slice: validate, check, history, show, reextract."""
 
-from .root import cli  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Any
+
+import click
+
+from monitor.errors import ConfigError, NotFound
+from monitor.watchlist import Policy, Watchlist, load_watchlist
+
+from .root import CliState, cli
+
+
+def watchlist_of(state: CliState) -> Watchlist:
+    return load_watchlist(state.config_path)
+
+
+def select_policies(watchlist: Watchlist, names: tuple[str, ...]) -> list[Policy]:
+    """The named policies (all when none is named); an unknown name is a usage error."""
+    if not names:
+        return list(watchlist.policies)
+    known = {p.name: p for p in watchlist.policies}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.UsageError(f"not in {watchlist.path}: {', '.join(unknown)} "
+                               f"(known: {', '.join(known) or 'none'})")
+    return [known[n] for n in names]
+
+
+@cli.command()
+@click.pass_obj
+def validate(state: CliState) -> None:
+    """Check the watchlist; print OK or every problem (exit 2)."""
+    try:
+        watchlist = watchlist_of(state)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    channels = len(watchlist.channels)
+    click.echo(f"OK: {len(watchlist.policies)} policies, {channels} alert channel(s)"
+               f"{'' if channels else ' (alerts go to the console)'}")
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--no-send", is_flag=True, help="Queue alerts but do not dispatch them now.")
+@click.pass_obj
+def check(state: CliState, names: tuple[str, ...], no_send: bool) -> None:
+    """Check each (or each named) policy once; one line per policy.
+
+    Exits 0 even when some checks fail, 1 only when all fail.
+    """
+    from monitor.context import open_context
+    from monitor.pipeline import check as check_policy
+
+    watchlist = watchlist_of(state)
+    policies = select_policies(watchlist, names)
+    ctx = open_context(watchlist)
+    failures = 0
+    for policy in policies:
+        backfill_first(ctx, policy)
+        result = check_policy(ctx, policy)
+        failures += result.failed
+        click.echo(describe(result))
+    if not no_send:
+        dispatch_alerts(ctx)
+    if policies and failures == len(policies):
+        sys.exit(1)
+
+
+def backfill_first(ctx: Any, policy: Policy) -> None:
+    """A policy with `wayback` configured is backfilled before its first live check."""
+    from monitor.backfill import backfill_policy, needs_backfill
+
+    if needs_backfill(ctx, policy):
+        report = backfill_policy(ctx, policy)
+        click.echo(f"{policy.name}: backfill: {report.summary}")
+
+
+def dispatch_alerts(ctx: Any) -> None:
+    from alerts.outbox import dispatch_pending
+
+    report = dispatch_pending(ctx.db, ctx.watchlist, clock=ctx.clock, session=ctx.session)
+    line = getattr(report, "summary", None)
+    if line:
+        click.echo(f"alerts: {line}")
+
+
+def describe(result: Any) -> str:
+    """One line: `name: new version (HIGH: sale of data introduced)` and the like."""
+    if result.outcome == "new_version":
+        severity = (result.severity or "none").upper()
+        return f"{result.policy}: new version ({severity}: {result.summary})"
+    if result.outcome == "first_version":
+        return f"{result.policy}: first version recorded"
+    if result.outcome == "unchanged":
+        return f"{result.policy}: unchanged"
+    kind = "transient, will retry" if result.transient else "permanent, needs attention"
+    label = "suspect" if result.outcome == "suspect" else "failed"
+    return f"{result.policy}: {label}: {result.reason}: {result.detail} ({kind})"
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def history(state: CliState, name: str, fmt: str) -> None:
+    """List a policy's versions, oldest first."""
+    from storage.db import open_db
+    from storage.versions import timeline
+
+    watchlist = watchlist_of(state)
+    versions = timeline(open_db(watchlist.settings.database), name)
+    if not versions:
+        raise click.ClickException(f"no stored versions of {name!r}")
+    rows = [{"version": v.number, "first_seen": v.first_seen, "last_seen": v.last_seen,
+             "source": v.source, "archive_timestamp": v.archive_timestamp, "chars": v.chars,
+             "sha256": v.norm_hash} for v in versions]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{'#':>3}  {'first seen':<20} {'last seen':<20} {'source':<8} "
+               f"{'captured':<15} {'chars':>7}  sha256")
+    for row in rows:
+        click.echo(f"{row['version']:>3}  {row['first_seen'][:19]:<20} "
+                   f"{row['last_seen'][:19]:<20} {row['source']:<8} "
+                   f"{row['archive_timestamp'] or '-':<15} {row['chars']:>7}  "
+                   f"{row['sha256'][:12]}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--version", "number", type=int, help="Version number (1 = oldest, -1 = latest).")
+@click.option("--at", "at", type=click.DateTime(["%Y-%m-%d"]),
+              help="The version in force on this date (YYYY-MM-DD).")
+@click.pass_obj
+def show(state: CliState, name: str, number: int | None, at: Any) -> None:
+    """Print the text of one version (the latest by default)."""
+    from storage.db import open_db
+    from storage.versions import get_version
+
+    if number is not None and at is not None:
+        raise click.UsageError("give --version or --at, not both")
+    watchlist = watchlist_of(state)
+    day: date | None = at.date() if at else None
+    try:
+        version = get_version(open_db(watchlist.settings.database), name, number=number, at=day)
+    except NotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(version.text)
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.pass_obj
+def reextract(state: CliState, names: tuple[str, ...]) -> None:
+    """Re-derive history from stored snapshots with the current extractor (no fetching).
+
+    Re-derived versions are marked and never count as changes of the policy.
+    """
+    from monitor.context import open_context
+    from monitor.reextract import reextract_policy
+
+    watchlist = watchlist_of(state)
+    ctx = open_context(watchlist)
+    for policy in select_policies(watchlist, names):
+        report = reextract_policy(ctx, policy)
+        verdict = "history re-derived" if report.replaced else "nothing to re-derive"
+        click.echo(f"{policy.name}: {verdict}: {report.snapshots} snapshots → "
+                   f"{report.versions} versions ({report.rejected} rejected pages)")

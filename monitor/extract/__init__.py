@@ -1,0 +1,12 @@
+"""HTML → policy text extraction, content checks and suspect-shrink detection (stage 2 of
+fetch → extract → store → diff → classify → alert)."""
+
+from __future__ import annotations
+
+from .core import css_error, extract
+from .decode import decode_body
+
+EXTRACTOR_VERSION: int = 1
+"""Bumped whenever extract() output changes for the same input; stored with every version."""
+
+__all__ = ["EXTRACTOR_VERSION", "css_error", "decode_body", "extract"]

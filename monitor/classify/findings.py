@@ -1,0 +1,106 @@
+"""A finding: one reason a change unit is material, with its severity and direction, and the
+vocabulary (category names, headline nouns) the rules use to word it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from monitor.diff.model import Severity, severity_rank
+
+from .lexicon import ORDINARY_PATTERNS, PURPOSE_PATTERNS, RECIPIENT_PATTERNS, SENSITIVE_PATTERNS
+from .profile import Profile, items_for
+from .scope import Fact
+
+Leaning = Literal["worse", "better", "neutral"]
+
+GROUP_CATEGORY: dict[str, str] = {
+    "sell": "sale", "share": "sharing", "collect": "collection", "track": "tracking",
+    "retain": "retention", "notify": "policy_change", "consent": "choice", "optout": "choice",
+    "right": "rights", "delete": "rights", "secure": "security",
+}
+GROUP_NOUN: dict[str, str] = {
+    "sell": "sale of personal data", "share": "sharing of personal data",
+    "collect": "collection of personal data", "track": "tracking",
+    "retain": "retention of personal data", "notify": "notice to users",
+    "consent": "asking for consent", "optout": "opt-out", "right": "user right",
+    "delete": "deletion of data", "secure": "security safeguard",
+}
+GROUP_OBJECT: dict[str, str] = {
+    "sell": "the data sold", "share": "the data shared", "collect": "the data collected",
+    "track": "the data tracked", "retain": "the data kept",
+}
+# Categories a clause adds to a finding when its words touch them.
+EXTRA_TOPICS = ("children", "sensitive_data", "ai_training", "do_not_track", "international")
+HIGH_RECIPIENTS = frozenset({"advertisers", "data brokers"})
+
+
+@dataclass
+class Finding:
+    severity: Severity
+    direction: Leaning
+    categories: tuple[str, ...]
+    headline: str  # short, for a summary line: "sale of personal data introduced"
+    reason: str  # quotes the decisive words
+    # What the finding is about, so that a clause deleted here and restated elsewhere in the
+    # same diff can be recognised (see restated.py): practice group, rank, item keys.
+    group: str = ""
+    rank: int = -1
+    items: frozenset[str] = frozenset()
+
+
+def quote(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f'"{text}"'
+
+
+def categories_for(group: str, profile: Profile, *extra: str) -> tuple[str, ...]:
+    cats = [GROUP_CATEGORY[group], *extra]
+    if group == "notify" and "policy_change" not in profile.topics:
+        cats[0] = "other"
+    if group == "optout" and "do_not_track" in profile.topics:
+        cats.append("do_not_track")
+    if group == "share" and "international" in profile.topics:
+        cats.append("international")
+    cats += [t for t in EXTRA_TOPICS if t in profile.topics and t != "international"]
+    return tuple(dict.fromkeys(cats))
+
+
+def exposure_items(facts: list[Fact]) -> dict[str, tuple[str, str]]:
+    """Every data type, recipient and purpose named in the clauses of `facts`:
+    key "kind:name" -> (kind, words)."""
+    items: dict[str, tuple[str, str]] = {}
+    for kind, table in (("data", SENSITIVE_PATTERNS), ("data", ORDINARY_PATTERNS),
+                        ("recipient", RECIPIENT_PATTERNS), ("purpose", PURPOSE_PATTERNS)):
+        for name, words in items_for(facts, table).items():  # type: ignore[arg-type]
+            items[f"{kind}:{name}"] = (kind, words)
+    return items
+
+
+def item_severity(group: str, key: str, profile: Profile) -> Severity:
+    """How bad it is that this item newly joins an exposure."""
+    kind, name = key.split(":", 1)
+    if kind == "data" and name in SENSITIVE_PATTERNS:
+        return "high"
+    if kind == "recipient" and name in HIGH_RECIPIENTS and group in ("share", "sell"):
+        return "high"
+    if kind == "purpose" and name == "advertising" and group in ("share", "sell"):
+        return "high"
+    if "children" in profile.topics and group in ("collect", "share", "sell"):
+        return "high"
+    return "medium"
+
+
+def item_categories(key: str) -> tuple[str, ...]:
+    kind, name = key.split(":", 1)
+    if kind == "data" and name in SENSITIVE_PATTERNS:
+        return ("sensitive_data",)
+    if kind == "purpose" and name == "AI training":
+        return ("ai_training",)
+    return ()
+
+
+def worst(findings: list[Finding]) -> Severity:
+    return max((f.severity for f in findings), key=severity_rank, default="none")

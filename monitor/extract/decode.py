@@ -1,0 +1,110 @@
+"""Bytes → str for fetched pages: charset detection that never raises.
+
+Order of evidence: a byte-order mark (it cannot lie, and browsers let it override the header), the
+charset of the Content-Type header, a ``<meta charset>`` / ``<meta http-equiv>`` declaration in the
+first bytes, strict UTF-8, then charset_normalizer's best guess. Each declared charset is tried
+strictly; the first that decodes wins, so a server that claims UTF-8 but sends windows-1252 is
+still read correctly. Latin-1 labels are read as windows-1252, as every browser does.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# WHATWG Encoding Standard: these labels all mean windows-1252 on the web.
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
+              "iso-ir-100", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"}
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:+-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.IGNORECASE)
+_META_SCAN_BYTES = 8192
+_FALLBACK_ERRORS = "policywatch-latin1"
+
+
+def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Map bytes windows-1252 leaves undefined (0x81, 0x8D, …) to the same code point, as
+    browsers do, so windows-1252 decoding is total."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start:err.end].decode("latin-1"), err.end
+
+
+codecs.register_error(_FALLBACK_ERRORS, _latin1_fallback)
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header value, lower-cased, or None."""
+    if not content_type:
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return match.group(1).lower() if match else None
+
+
+def bom_charset(body: bytes) -> str | None:
+    """The encoding announced by a byte-order mark at the start of `body`, or None."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    return None
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset declared by a <meta> tag in the first bytes of an HTML document, or None."""
+    match = _META_CHARSET.search(body[:_META_SCAN_BYTES])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    # A meta tag readable as ASCII cannot really be UTF-16/32 (WHATWG says: use UTF-8).
+    return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
+
+
+def _python_codec(label: str) -> str | None:
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _strict_decode(body: bytes, label: str) -> str | None:
+    codec = _python_codec(label)
+    if codec is None:
+        return None
+    errors = _FALLBACK_ERRORS if codec == "cp1252" else "strict"
+    try:
+        text = body.decode(codec, errors)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _guess_charset(body: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # imported late: only needed for odd pages
+
+    best = from_bytes(body[:200_000]).best()
+    return best.encoding if best is not None else None
+
+
+def decode_body(body: bytes, content_type: str | None) -> str:
+    """Decode a fetched body to text. Never raises: undecodable bytes become U+FFFD."""
+    declared = [bom_charset(body), charset_from_content_type(content_type), meta_charset(body)]
+    for label in [*declared, "utf-8"]:
+        if label:
+            text = _strict_decode(body, label)
+            if text is not None:
+                return text
+    guess = _guess_charset(body)
+    if guess:
+        text = _strict_decode(body, guess)
+        if text is not None:
+            return text
+    first = next((c for c in (_python_codec(d) for d in declared if d) if c), "utf-8")
+    return body.decode(first, "replace")

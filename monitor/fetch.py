@@ -1,0 +1,194 @@
+"""Fetching live pages with requests.
+
+Redirects are followed by hand so that every hop passes the private-address guard and a loop is
+named as one. Errors are FetchError with `transient` set: retry later (connection errors,
+timeouts, 5xx, 429) or tell the operator (404, 403, too large, private address, TLS).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+import requests
+
+from monitor.errors import FetchError
+from monitor.netguard import Resolver, check_url_allowed, resolve_host
+from monitor.watchlist import Settings
+
+MAX_REDIRECTS = 10
+MAX_RETRY_WAIT = 60.0  # a longer Retry-After is left to the next scheduled check
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    requested_url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    content_type: str | None
+    not_modified: bool = False
+    redirects: list[str] = field(default_factory=list)
+    elapsed_ms: int = 0
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+
+
+def _status_error(url: str, response: requests.Response) -> FetchError:
+    status = response.status_code
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    if status == 429:
+        return FetchError(url, "http_429", "too many requests", transient=True, status=status,
+                          retry_after=retry_after)
+    if status >= 500:
+        return FetchError(url, f"http_{status}", f"server error {status} {response.reason}",
+                          transient=True, status=status, retry_after=retry_after)
+    detail = {404: "not found: the policy moved or was removed; update its url",
+              410: "gone: the policy was removed; update its url",
+              401: "requires authentication",
+              403: "forbidden (often bot protection)"}.get(status, f"HTTP {status}")
+    return FetchError(url, f"http_{status}", detail, transient=False, status=status)
+
+
+class Fetcher:
+    """Fetches one URL politely: guard, conditional GET, redirects, size cap, retries."""
+
+    def __init__(self, session: requests.Session, settings: Settings, *,
+                 sleep: Callable[[float], None] = time.sleep,
+                 resolver: Resolver = resolve_host) -> None:
+        self.session = session
+        self.settings = settings
+        self.sleep = sleep
+        self.resolver = resolver
+
+    def fetch(self, url: str, *, etag: str | None = None,
+              last_modified: str | None = None) -> FetchedPage:
+        headers = {"Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempt = 0
+        while True:
+            try:
+                return self._fetch_following_redirects(url, headers)
+            except FetchError as error:
+                wait = self._retry_wait(error, attempt)
+                if wait is None:
+                    raise
+                self.sleep(wait)
+                attempt += 1
+
+    def _retry_wait(self, error: FetchError, attempt: int) -> float | None:
+        if not error.transient or attempt >= self.settings.retries:
+            return None
+        wait = error.retry_after if error.retry_after is not None else 2.0 ** attempt
+        return None if wait > MAX_RETRY_WAIT else wait
+
+    def _fetch_following_redirects(self, url: str, headers: Mapping[str, str]) -> FetchedPage:
+        started = time.monotonic()
+        current, chain = url, [url]
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url_allowed(current, allow_private=self.settings.allow_private_addresses,
+                              resolver=self.resolver)
+            response = self._get(current, headers)
+            try:
+                location = response.headers.get("Location")
+                if response.status_code in REDIRECT_STATUSES and location:
+                    current = urljoin(current, location)
+                    if current in chain:
+                        raise FetchError(url, "redirect_loop",
+                                         " → ".join([*chain, current]), transient=False)
+                    chain.append(current)
+                    continue
+                page = self._read(url, current, response, started)
+                return FetchedPage(**{**page.__dict__, "redirects": chain[1:]})
+            finally:
+                response.close()
+        raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS} redirects: "
+                         + " → ".join(chain), transient=False)
+
+    def _get(self, url: str, headers: Mapping[str, str]) -> requests.Response:
+        timeout = self.settings.timeout
+        try:
+            return self.session.get(url, headers=dict(headers), timeout=(timeout, timeout),
+                                    allow_redirects=False, stream=True)
+        except requests.exceptions.SSLError as exc:
+            raise FetchError(url, "tls_error", str(exc), transient=False) from exc
+        except requests.exceptions.Timeout as exc:
+            raise FetchError(url, "timeout", f"no answer within {timeout:g} s",
+                             transient=True) from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError(url, "connection_error", _short(exc), transient=True) from exc
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+                requests.exceptions.MissingSchema) as exc:
+            raise FetchError(url, "bad_url", str(exc), transient=False) from exc
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(url, "request_error", _short(exc), transient=True) from exc
+
+    def _read(self, url: str, final_url: str, response: requests.Response,
+              started: float) -> FetchedPage:
+        headers = {k: v for k, v in response.headers.items()}
+        content_type = response.headers.get("Content-Type")
+        if response.status_code == 304:
+            return FetchedPage(url, final_url, 304, headers, b"", content_type, not_modified=True,
+                               elapsed_ms=_ms_since(started))
+        if response.status_code >= 400 or response.status_code < 200:
+            raise _status_error(url, response)
+        body = self._read_body(url, response, started)
+        return FetchedPage(url, final_url, response.status_code, headers, body, content_type,
+                           elapsed_ms=_ms_since(started))
+
+    def _read_body(self, url: str, response: requests.Response, started: float) -> bytes:
+        limit = self.settings.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, "too_large", f"body of {int(declared):,} bytes exceeds "
+                             f"max_bytes = {limit:,}", transient=False)
+        # The socket timeout bounds each read; the deadline bounds a server that trickles.
+        deadline = started + 3 * self.settings.timeout
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(url, "too_large", f"body exceeds max_bytes = {limit:,}",
+                                     transient=False)
+                if time.monotonic() > deadline:
+                    raise FetchError(url, "timeout", "the body took too long to arrive",
+                                     transient=True)
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(url, "read_error", _short(exc), transient=True) from exc
+        return b"".join(chunks)
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    # urllib3 nests the useful part ("Connection refused") deep inside a long repr.
+    for marker in ("Connection refused", "Name or service not known", "Connection reset",
+                   "Read timed out", "Remote end closed"):
+        if marker in text:
+            return marker
+    return text[:300]
