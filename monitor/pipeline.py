@@ -4,8 +4,8 @@ enqueue alerts. `check()` is the whole pipeline; the daemon and the CLI only cal
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from monitor.context import Context
 from monitor.errors import ContentRejected, FetchError

@@ -15,7 +15,7 @@ from monitor.textnorm import key_hash
 from monitor.watchlist import Policy
 from storage.db import write_lock
 from storage.snapshots import policy_snapshots, snapshot_body
-from storage.versions import NewVersion, add_version, current_generation, mark_seen, timeline
+from storage.versions import NewVersion, add_version, current_generation, mark_seen
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,12 @@ def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, ob
             policy=policy.name, text=text, norm_hash=norm_hash,
             extractor_version=EXTRACTOR_VERSION, snapshot_id=int(str(snap["id"])),
             seen_at=seen_at, source=str(snap["source"]),
-            archive_timestamp=snap["archive_timestamp"] and str(snap["archive_timestamp"]),
+            archive_timestamp=_optional_text(snap["archive_timestamp"]),
             rederived=True, generation=generation))
         previous_hash = norm_hash
         count += 1
     return count
 
 
-def existing_versions(ctx: Context, policy: Policy) -> int:
-    return len(timeline(ctx.db, policy.name))
+def _optional_text(value: object) -> str | None:
+    return None if value is None else str(value)

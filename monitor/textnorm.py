@@ -21,7 +21,8 @@ _QUOTES = str.maketrans({
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A list marker at the start of a line: -, *, +, •, ◦, ▪, ·, "1.", "1)", "a)", "(i)".
 _BULLET = re.compile(
-    r"^[ \t]*(?:[-*+\u2022\u25e6\u25aa\u25cf\u00b7\u2023\u2043]+|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]+\))[ \t]+",
+    r"^[ \t]*(?:[-*+\u2022\u25e6\u25aa\u25cf\u00b7\u2023\u2043]+"
+    r"|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]+\))[ \t]+",
     re.MULTILINE,
 )
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)

@@ -46,12 +46,14 @@ def message_id(change_id: int, channel: str) -> str:
 
 def record_change(db: sqlite_utils.Database, change: NewChange,
                   routes: Sequence[AlertRoute] = ()) -> int:
-    """Insert the change (idempotent per version pair) and its outbox rows atomically."""
+    """Insert the change (idempotent per version pair) and its outbox rows atomically.
+    ON CONFLICT, not INSERT OR IGNORE: the latter would also swallow CHECK violations."""
     with db.atomic():
         db.execute(
-            """INSERT OR IGNORE INTO changes (policy, from_version_id, to_version_id, detected_at,
+            """INSERT INTO changes (policy, from_version_id, to_version_id, detected_at,
                window_start, window_end, source, material, severity, direction, categories,
-               summary, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               summary, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (from_version_id, to_version_id) DO NOTHING""",
             [change.policy, change.from_version_id, change.to_version_id, change.detected_at,
              change.window_start, change.window_end, change.source, int(change.material),
              change.severity, change.direction, json.dumps(list(change.categories)),
@@ -62,8 +64,9 @@ def record_change(db: sqlite_utils.Database, change: NewChange,
             [change.from_version_id, change.to_version_id]).fetchone()[0])
         for route in routes:
             db.execute(
-                """INSERT OR IGNORE INTO alerts (change_id, channel, kind, status, created_at,
-                   next_attempt_at, message_id) VALUES (?, ?, 'change', ?, ?, ?, ?)""",
+                """INSERT INTO alerts (change_id, channel, kind, status, created_at,
+                   next_attempt_at, message_id) VALUES (?, ?, 'change', ?, ?, ?, ?)
+                   ON CONFLICT (change_id, channel) DO NOTHING""",
                 [change_id, route.channel, route.status, change.detected_at,
                  change.detected_at, message_id(change_id, route.channel)],
             )

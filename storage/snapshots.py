@@ -34,7 +34,7 @@ def store_blob(db: sqlite_utils.Database, body: bytes) -> str:
     """Store bytes once per sha256; return the hash."""
     digest = hashlib.sha256(body).hexdigest()
     db.execute(
-        "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
+        "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [digest, len(body), zlib.compress(body, 6)],
     )
     return digest

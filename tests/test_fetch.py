@@ -83,7 +83,8 @@ def test_failure_is_recorded_and_isolated(name: str, tmp_path: Path) -> None:
             site.set_page("/start", Reply(status=302, headers={
                 "Location": f"http://localhost:{site.port}/policy"}))
             site.set_page("/policy", reply_of({"body": "policy"}))
-        policies = [{"name": "broken", "url": url}, {"name": "healthy", "url": site.url("/healthy")}]
+        policies = [{"name": "broken", "url": url},
+                    {"name": "healthy", "url": site.url("/healthy")}]
         settings = case.get("settings", {})
         ctx = make_context(load(write_watchlist(tmp_path, policies, settings)), RecordedSleep())
         if case.get("url") == "public_redirect":

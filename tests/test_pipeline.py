@@ -10,9 +10,8 @@ import pytest
 
 from monitor.context import Context
 from monitor.pipeline import check
-from storage.checks import recent_checks
 from storage.versions import timeline
-from tests.support.config import RecordedSleep, load, make_context, write_watchlist
+from tests.support.config import load, make_context, write_watchlist
 from tests.support.pages import policy_page, seed_texts
 from tests.support.site import Reply, Site
 
@@ -100,3 +99,115 @@ def test_unchanged_page_costs_a_304(seeded: tuple) -> None:
     assert (result.outcome, result.reason) == ("unchanged", "not_modified")
     assert site.not_modified["/policy/1"] == 1
     assert len(timeline(ctx.db, "seed1")) == 1
+
+
+def shrunken(text: str) -> str:
+    """What a redesign that loses the policy leaves: a heading and a stray paragraph."""
+    return ("# Privacy Policy\n\nWe care about your privacy. Please read this page carefully to "
+            "understand how we handle information. Contact us with any questions about this "
+            "page or about our services at any time, by email or by post.\n")
+
+
+def operator_notices(ctx: Context) -> list[str]:
+    return [row["payload"] for row in ctx.db.query(
+        "SELECT payload FROM alerts WHERE kind = 'operator' ORDER BY id")]
+
+
+def test_suspect_shrink_is_held_then_confirmed(seeded: tuple) -> None:
+    ctx, site, paths = seeded
+    check_all(ctx)
+    site.set_page(paths["seed3"], policy_page(shrunken(SEEDS[sorted(SEEDS)[3]])))
+    policy = ctx.watchlist.policy("seed3")
+    first = check(ctx, policy)
+    assert (first.outcome, first.reason) == ("suspect", "suspect_shrink")
+    assert len(timeline(ctx.db, "seed3")) == 1
+    second = check(ctx, policy)
+    assert second.outcome == "new_version"
+    assert len(timeline(ctx.db, "seed3")) == 2
+    assert len(operator_notices(ctx)) == 2  # told when held and when confirmed
+
+
+def test_suspect_shrink_dismissed_when_the_policy_returns(seeded: tuple) -> None:
+    ctx, site, paths = seeded
+    check_all(ctx)
+    name = sorted(SEEDS)[1]
+    site.set_page(paths["seed1"], policy_page(shrunken(SEEDS[name])))
+    policy = ctx.watchlist.policy("seed1")
+    assert check(ctx, policy).outcome == "suspect"
+    site.set_page(paths["seed1"], seed_page(name, chrome=3))
+    result = check(ctx, policy)
+    assert (result.outcome, result.reason) == ("unchanged", "suspect_dismissed")
+    assert len(timeline(ctx.db, "seed1")) == 1
+
+
+def test_reextract_rederives_history_without_fetching_or_alerting(seeded: tuple) -> None:
+    from monitor.reextract import reextract_policy
+
+    ctx, site, paths = seeded
+    check_all(ctx)
+    name = sorted(SEEDS)[4]
+    site.set_page(paths["seed4"], policy_page(SEEDS[name] + "\n\nWe may sell your data."))
+    assert check(ctx, ctx.watchlist.policy("seed4")).outcome == "new_version"
+    before = timeline(ctx.db, "seed4")
+    hits = site.hits[paths["seed4"]]
+    changes = ctx.db.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+    report = reextract_policy(ctx, ctx.watchlist.policy("seed4"))
+    after = timeline(ctx.db, "seed4")
+    assert report.replaced and report.versions == 2
+    assert [v.norm_hash for v in after] == [v.norm_hash for v in before]
+    assert all(v.rederived for v in after) and not any(v.rederived for v in before)
+    assert site.hits[paths["seed4"]] == hits
+    assert ctx.db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == changes
+
+
+def test_newer_extractor_rederives_before_checking(seeded: tuple,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import monitor.pipeline
+    import monitor.reextract
+    import monitor.versioning
+
+    ctx, site, _ = seeded
+    check_all(ctx)
+    for module in (monitor.pipeline, monitor.reextract, monitor.versioning):
+        monkeypatch.setattr(module, "EXTRACTOR_VERSION", 2)
+    outcomes = check_all(ctx)
+    assert set(outcomes.values()) == {"unchanged"}
+    for policy in ctx.watchlist.policies:
+        versions = timeline(ctx.db, policy.name)
+        assert len(versions) == 1 and versions[0].rederived
+        assert versions[0].extractor_version == 2
+    assert ctx.db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0
+
+
+def test_cli_check_history_show(seeded: tuple) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    ctx, site, paths = seeded
+    config = str(ctx.watchlist.path)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--config", config, "check", "seed0", "seed1"])
+    assert first.exit_code == 0, first.output
+    assert "seed0: first version recorded" in first.output
+    assert "seed2" not in first.output
+    site.set_page(paths["seed0"], Reply(status=404, body=b"gone"))
+    failed = runner.invoke(cli, ["--config", config, "check", "seed0"])
+    assert failed.exit_code == 1  # every named check failed
+    assert "seed0: failed: http_404" in failed.output and "permanent" in failed.output
+    history = runner.invoke(cli, ["--config", config, "history", "seed1", "--format", "json"])
+    rows = json.loads(history.output)
+    assert [set(r) for r in rows] == [{"version", "first_seen", "last_seen", "source",
+                                       "archive_timestamp", "chars", "sha256"}]
+    assert rows[0]["source"] == "live" and rows[0]["archive_timestamp"] is None
+    shown = runner.invoke(cli, ["--config", config, "show", "seed1", "--version", "1"])
+    assert shown.exit_code == 0 and len(shown.output) == rows[0]["chars"] + 1
+    today = rows[0]["first_seen"][:10]
+    at = runner.invoke(cli, ["--config", config, "show", "seed1", "--at", today])
+    assert at.output == shown.output
+    early = runner.invoke(cli, ["--config", config, "show", "seed1", "--at", "2001-01-01"])
+    assert early.exit_code == 1 and "no version on or before 2001-01-01" in early.output
+    unknown = runner.invoke(cli, ["--config", config, "check", "nope"])
+    assert unknown.exit_code == 2 and "nope" in unknown.output

@@ -16,19 +16,21 @@ Leaning = Literal["worse", "better", "neutral"]
 
 GROUP_CATEGORY: dict[str, str] = {
     "sell": "sale", "share": "sharing", "collect": "collection", "track": "tracking",
-    "retain": "retention", "notify": "policy_change", "consent": "choice", "optout": "choice",
+    "retain": "retention", "train": "ai_training", "signals": "do_not_track",
+    "notify": "policy_change", "consent": "choice", "optout": "choice",
     "right": "rights", "delete": "rights", "secure": "security",
 }
 GROUP_NOUN: dict[str, str] = {
     "sell": "sale of personal data", "share": "sharing of personal data",
     "collect": "collection of personal data", "track": "tracking",
-    "retain": "retention of personal data", "notify": "notice to users",
+    "retain": "retention of personal data", "train": "use of data for AI training",
+    "signals": "honouring of opt-out signals", "notify": "notice to users",
     "consent": "asking for consent", "optout": "opt-out", "right": "user right",
     "delete": "deletion of data", "secure": "security safeguard",
 }
 GROUP_OBJECT: dict[str, str] = {
     "sell": "the data sold", "share": "the data shared", "collect": "the data collected",
-    "track": "the data tracked", "retain": "the data kept",
+    "track": "the data tracked", "retain": "the data kept", "train": "the data used for AI",
 }
 # Categories a clause adds to a finding when its words touch them.
 EXTRA_TOPICS = ("children", "sensitive_data", "ai_training", "do_not_track", "international")
@@ -76,7 +78,10 @@ def exposure_items(facts: list[Fact]) -> dict[str, tuple[str, str]]:
                         ("recipient", RECIPIENT_PATTERNS), ("purpose", PURPOSE_PATTERNS)):
         for name, words in items_for(facts, table).items():  # type: ignore[arg-type]
             items[f"{kind}:{name}"] = (kind, words)
-    return items
+    # "location" inside "precise location" is the same mention: keep the longer item only.
+    return {key: (kind, words) for key, (kind, words) in items.items()
+            if not any(words.lower() in other.lower() and words != other
+                       for _, other in items.values())}
 
 
 def item_severity(group: str, key: str, profile: Profile) -> Severity:

@@ -13,7 +13,7 @@ from .scope import EXPOSURE_RANK, EXPOSURES, PROTECTION_RANK, Fact, facts_in
 # Practices compared as one: rewording "collect" as "obtain" or "use" is not a change.
 GROUPS: dict[str, str] = {
     "sell": "sell", "share": "share", "transfer": "share", "collect": "collect",
-    "use": "collect", "track": "track", "retain": "retain", "notify": "notify",
+    "use": "collect", "train": "train", "track": "track", "signals": "signals", "retain": "retain", "notify": "notify",
     "consent": "consent", "optout": "optout", "right": "right", "delete": "delete",
     "secure": "secure",
 }
@@ -25,7 +25,10 @@ _SECTION_PRACTICE = [
                       r"data))")),
 ]
 # The CCPA link text "Do Not Sell My Personal Information" names a choice, it is no denial.
-_DNS_LINK = regex(r"\bdo not sell(?: or share)?(?: my| your)? personal (?:information|data)\b")
+_DNS_LINK = regex(r"\bdo not (?:sell|share)(?: or (?:sell|share))? my (?:personal )?(?:information|"
+                  r"data|info)\b")
+# "Do Not Track" names a browser signal; its "not track" is no promise about tracking.
+_DNT_NAME = regex(r"\bdo[- ]not[- ]track\b")
 _CONTEXT = {
     "retention": regex(r"\b(?:retain\w*|retention|keep|kept|store[ds]?|delete[ds]?|deletion|"
                        r"erase[ds]?|hold|period)\b"),
@@ -70,6 +73,18 @@ def _clause_has_items(clause: str) -> bool:
                                           *lx.SENSITIVE_PATTERNS.values()))
 
 
+def _clause_has_list_items(text: str) -> bool:
+    return any(p.search(text) for table in (lx.SENSITIVE_PATTERNS, lx.ORDINARY_PATTERNS,
+                                              lx.RECIPIENT_PATTERNS) for p in table.values())
+
+
+def _retarget(fact: Fact) -> Fact:
+    """Using data to train AI models is its own practice, not plain use."""
+    if fact.practice == "use" and lx.PURPOSE_PATTERNS["AI training"].search(fact.clause):
+        fact.practice = "train"
+    return fact
+
+
 def _section_facts(text: str, section: str | None) -> list[Fact]:
     if not section:
         return []
@@ -90,8 +105,9 @@ def topics_of(text: str) -> set[str]:
 def build(text: str | None, section: str | None = None) -> Profile:
     text = text or ""
     cleaned = _DNS_LINK.sub("opt out of the sale of personal information", text)
-    facts = [f for f in facts_in(cleaned) if _keep(f, _clause_has_items(f.clause))]
-    if not any(f.practice in EXPOSURES for f in facts):
+    cleaned = _DNT_NAME.sub("DNT", cleaned)
+    facts = [_retarget(f) for f in facts_in(cleaned) if _keep(f, _clause_has_items(f.clause))]
+    if not facts and _clause_has_list_items(cleaned):
         facts += _section_facts(cleaned, section)
     profile = Profile(text=text, section=section, facts=facts, topics=topics_of(cleaned))
     if _CONTEXT["retention"].search(cleaned):

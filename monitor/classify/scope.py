@@ -16,13 +16,13 @@ from .patterns import regex
 
 Practice = Literal[
     "sell", "share", "collect", "use", "track", "retain", "transfer",
-    "notify", "consent", "optout", "right", "delete", "secure",
+    "notify", "consent", "optout", "right", "delete", "secure", "train", "signals",
 ]
 # Exposures: doing more of these is worse for the user. Protections: doing less is worse.
 EXPOSURES: frozenset[str] = frozenset(
-    {"sell", "share", "collect", "use", "track", "retain", "transfer"})
+    {"sell", "share", "collect", "use", "track", "retain", "transfer", "train"})
 PROTECTIONS: frozenset[str] = frozenset(
-    {"notify", "consent", "optout", "right", "delete", "secure"})
+    {"notify", "consent", "optout", "right", "delete", "secure", "signals"})
 
 # How far a stance lets the practice go, for exposures (higher = more exposure).
 Stance = Literal["denied", "gated", "permitted", "asserted", "unasked"]
@@ -61,6 +61,8 @@ _VERBS: dict[str, str] = {
              r"(?:access|correct|delete|download|export) your (?:personal )?(?:information|data)",
     "delete": r"delete|deletes|deleted|erase|erases|erased|destroy|destroys|destroyed|"
               r"anonymi[sz]e|anonymi[sz]es|anonymi[sz]ed|de-identify|de-identified",
+    "signals": r"honou?r|honou?rs|respond to|responds to|recogni[sz]e|recogni[sz]es|"
+               r"support|supports|respect|respects|process|processes|treat|treats|act on|acts on",
     "secure": r"encrypt|encrypts|encrypted|protect|protects|protected|safeguard|safeguards|"
               r"secure|secures|secured",
 }
@@ -123,6 +125,21 @@ def _decisive_phrase(before: str, verb: str) -> str:
     return " ".join([*kept, verb]).strip()
 
 
+def _phrase(clause: str, match: re.Match[str], window: str, tail: str, stance: Stance) -> str:
+    """The decisive words: auxiliaries and verb, widened to the consent condition if any."""
+    core = _decisive_phrase(clause[:match.start()], match.group(0))
+    if stance not in ("gated", "unasked"):
+        return core
+    condition = _UNASKED if stance == "unasked" else _GATE
+    before = condition.search(window)
+    if before:
+        return " ".join(window[before.start():].split() + [match.group(0)])
+    after = condition.search(tail)
+    if after and after.start() <= 60:
+        return " ".join([core, *tail[:after.end()].split()])
+    return core
+
+
 def _stance(window: str, tail: str, practice: str) -> Stance:
     negated = bool(_NEGATION.search(window))
     gated = bool(_GATE.search(window + " " + tail))
@@ -146,18 +163,25 @@ def _window(clause: str, start: int) -> str:
     return before[barriers[-1].end():] if barriers else before
 
 
+_SIGNAL = regex(r"\b(?:dnt|global privacy control|gpc|opt-out preference signals?|"
+               r"browser signals?|universal opt-out)\b")
+
+
 def facts_in(text: str) -> list[Fact]:
     found: list[Fact] = []
     for clause in clauses(text):
         for practice, pattern in VERB_PATTERNS.items():
+            if practice == "signals" and not _SIGNAL.search(clause):
+                continue
             for match in pattern.finditer(clause):
                 window = _window(clause, match.start())
                 tail = clause[match.end():match.end() + 120]
                 subject_user = _last_subject_is_user(window)
+                stance = _stance(window, tail, practice)
                 found.append(Fact(
                     practice=practice,
-                    stance=_stance(window, tail, practice),
-                    phrase=_decisive_phrase(clause[:match.start()], match.group(0)),
+                    stance=stance,
+                    phrase=_phrase(clause, match, window, tail, stance),
                     clause=clause,
                     by_user=subject_user and practice in EXPOSURES,
                 ))

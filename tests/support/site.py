@@ -7,6 +7,7 @@ an unchanged page costs a 304. Requests are counted per path.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -119,9 +120,7 @@ class Site:
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(reply.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         return Handler

@@ -1,0 +1,34 @@
+"""The console channel: prints a readable alert. It is the default when no channel is configured,
+so policywatch works with nothing set up (every alert is also stored)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from monitor.watchlist import AlertChannel
+
+from .message import AlertMessage
+from .render_email import render_text
+
+
+class ConsoleNotifier:
+    def __init__(self, channel: AlertChannel, *, stream: TextIO | None = None) -> None:
+        self.channel = channel
+        self._stream = stream
+
+    def _target(self) -> TextIO:
+        # Resolved at send time so a redirected sys.stdout (tests, daemons) is honoured.
+        if self._stream is not None:
+            return self._stream
+        return sys.stderr if self.channel.options.get("stream") == "stderr" else sys.stdout
+
+    def describe(self) -> str:
+        return f"console ({self.channel.options.get('stream', 'stdout')})"
+
+    def send(self, message: AlertMessage) -> str | None:
+        stream = self._target()
+        rule = "=" * 72
+        stream.write(f"{rule}\n{message.subject}\n{rule}\n{render_text(message)}\n")
+        stream.flush()
+        return None

@@ -1,0 +1,41 @@
+"""The channels' common interface and the registry of notifier types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import requests
+
+from monitor.watchlist import AlertChannel
+
+from .console_notifier import ConsoleNotifier
+from .email_notifier import EmailNotifier
+from .message import AlertMessage
+from .slack_notifier import SlackNotifier
+
+
+class Notifier(Protocol):
+    def send(self, message: AlertMessage) -> str | None:
+        """Deliver the message or raise AlertError (transient or permanent). May return a note
+        about the delivery (e.g. recipients the server refused)."""
+
+    def describe(self) -> str:
+        """Where messages go, without secrets (for `alerts test` and logs)."""
+
+
+NOTIFIERS: dict[str, type] = {
+    "email": EmailNotifier,
+    "slack": SlackNotifier,
+    "console": ConsoleNotifier,
+}
+
+
+def make_notifier(channel: AlertChannel, *, session: requests.Session | None = None,
+                  environ: Mapping[str, str] | None = None) -> Notifier:
+    """The notifier for a configured channel; secrets are read from `environ` at send time."""
+    if channel.type == "slack":
+        return SlackNotifier(channel, session=session, environ=environ)
+    if channel.type == "email":
+        return EmailNotifier(channel, environ=environ)
+    return ConsoleNotifier(channel)

@@ -1,0 +1,97 @@
+"""The Slack channel: a Block Kit message POSTed to an incoming webhook (plain requests).
+
+The webhook URL is a secret: it is read from the environment at send time and never appears in
+an error message (requests puts the URL in its exceptions, so they are redacted).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from monitor.errors import AlertError
+from monitor.timeutil import utcnow
+from monitor.watchlist import AlertChannel
+
+from .config import DEFAULT_TIMEOUT
+from .message import AlertMessage
+from .render_slack import slack_payload
+from .textsafe import strip_controls
+
+MAX_RETRY_AFTER = 86_400.0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date), capped at a day."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(value) - utcnow()).total_seconds()
+        except (TypeError, ValueError, IndexError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+class SlackNotifier:
+    def __init__(self, channel: AlertChannel, *, session: requests.Session | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
+        self.channel = channel
+        self.session = session or requests.Session()
+        self.environ = os.environ if environ is None else environ
+        self.variable = str(channel.options.get("webhook_url_env"))
+        self.timeout = float(channel.options.get("timeout", DEFAULT_TIMEOUT))
+
+    def describe(self) -> str:
+        return f"Slack webhook from ${self.variable}"
+
+    def _url(self) -> str:
+        url = self.environ.get(self.variable, "").strip()
+        if not url:
+            raise AlertError(self.channel.name, f"environment variable {self.variable} "
+                             "(webhook_url_env) is not set", transient=False)
+        if urlsplit(url).scheme not in ("https", "http") or not urlsplit(url).hostname:
+            raise AlertError(self.channel.name, f"environment variable {self.variable} does not "
+                             "hold an http(s) URL", transient=False)
+        return url
+
+    def send(self, message: AlertMessage) -> str | None:
+        url = self._url()
+        payload = slack_payload(message, self.channel.options.get("username"))
+        try:
+            response = self.session.post(url, json=payload, timeout=self.timeout,
+                                         allow_redirects=False)
+        except requests.Timeout as exc:
+            raise AlertError(self.channel.name, f"webhook timed out after {self.timeout:g}s",
+                             transient=True) from exc
+        except requests.RequestException as exc:
+            detail = _redact(f"{type(exc).__name__}: {exc}", url)
+            raise AlertError(self.channel.name, f"webhook unreachable: {detail}",
+                             transient=True) from exc
+        return self._check(response, url)
+
+    def _check(self, response: requests.Response, url: str) -> str | None:
+        status = response.status_code
+        if 200 <= status < 300:
+            return None
+        body = _redact(strip_controls(response.text[:200]), url).strip()
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        transient = status == 429 or status >= 500
+        what = "rate limited" if status == 429 else f"answered HTTP {status}"
+        raise AlertError(self.channel.name, f"webhook {what}: {body or '(no body)'}",
+                         transient=transient, retry_after=retry_after if transient else None)
+
+
+def _redact(text: str, url: str) -> str:
+    parts = urlsplit(url)
+    text = text.replace(url, "<webhook URL>")
+    if parts.path and len(parts.path) > 1:
+        text = text.replace(parts.path, "/<redacted>")
+    return text

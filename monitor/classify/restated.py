@@ -1,0 +1,61 @@
+"""Clauses deleted in one place and restated in another within the same diff.
+
+Rewrites of real policies delete a paragraph and add a reworded one; judged alone, the deletion
+looks like a promise removed and the addition like a practice introduced. A finding on an added
+(or removed) unit is dropped when the other side of the diff states the same practice, as far or
+further, over the same items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import Finding
+from .profile import GROUPS, Profile
+from .rules import EXPOSURE_GROUPS, group_items
+from .scope import EXPOSURE_RANK, PROTECTION_RANK
+
+
+@dataclass
+class Pool:
+    """What one side (all added, or all removed, units) of a diff states, by practice group."""
+
+    exposure: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=dict)
+    protection: dict[str, list[int]] = field(default_factory=dict)
+    periods: set[str] = field(default_factory=set)
+    notices: set[str] = field(default_factory=set)
+
+    def add(self, profile: Profile) -> None:
+        for fact in profile.facts:
+            group = GROUPS[fact.practice]
+            if group in EXPOSURE_GROUPS:
+                items = frozenset(group_items(group, [fact]))
+                self.exposure.setdefault(group, []).append((EXPOSURE_RANK[fact.stance], items))
+            else:
+                self.protection.setdefault(group, []).append(PROTECTION_RANK[fact.stance])
+        if profile.retention:
+            self.periods.add(f"days:{profile.retention.days}")
+        if profile.notice:
+            self.notices.add(f"days:{profile.notice[0]}")
+
+    def covers(self, finding: Finding) -> bool:
+        """True when this side states what the finding says appeared or disappeared."""
+        group = finding.group
+        if group == "period":
+            return finding.items <= self.periods
+        if group == "notice":
+            return finding.items <= self.notices
+        if group in self.protection:
+            ranks = self.protection[group]
+            if finding.rank == 0:  # a protection denied: covered by the same denial
+                return 0 in ranks
+            return any(rank >= finding.rank for rank in ranks)
+        stated = self.exposure.get(group, [])
+        if finding.rank <= 1:  # a promise: covered by a promise as strong
+            return any(rank <= finding.rank for rank, _ in stated)
+        pooled = frozenset().union(*(items for rank, items in stated if rank >= 2))
+        return any(rank >= 2 for rank, _ in stated) and finding.items <= pooled
+
+
+def drop_restated(findings: list[Finding], other_side: Pool) -> list[Finding]:
+    return [f for f in findings if not (f.group and other_side.covers(f))]

@@ -1,0 +1,328 @@
+"""Rules over profiles: what changed between an old and a new sentence, and what a sentence
+added or removed whole means for the user."""
+
+from __future__ import annotations
+
+from monitor.diff.model import Severity
+
+from .findings import (
+    GROUP_NOUN,
+    GROUP_OBJECT,
+    Finding,
+    categories_for,
+    exposure_items,
+    item_categories,
+    item_severity,
+    quote,
+)
+from .profile import Profile
+from .quantity import describe_days
+from .scope import EXPOSURE_RANK, PROTECTION_RANK, Fact
+
+EXPOSURE_GROUPS = ("sell", "share", "collect", "train", "track", "retain")
+PROTECTION_GROUPS = ("notify", "consent", "optout", "right", "delete", "secure", "signals")
+# Which kinds of items matter for each exposure (a recipient says nothing about collection).
+GROUP_ITEM_KINDS: dict[str, tuple[str, ...]] = {
+    "sell": ("data", "recipient", "purpose"), "share": ("data", "recipient", "purpose"),
+    "collect": ("data", "purpose"), "track": ("data", "purpose", "recipient"),
+    "train": ("data", "recipient"),
+    "retain": ("data",),
+}
+ITEM_TARGET = {"recipient": "the recipients", "purpose": "the purposes"}
+
+
+def _erank(fact: Fact) -> int:
+    return EXPOSURE_RANK[fact.stance]
+
+
+def _prank(fact: Fact) -> int:
+    return PROTECTION_RANK[fact.stance]
+
+
+def group_items(group: str, facts: list[Fact]) -> dict[str, tuple[str, str]]:
+    kinds = GROUP_ITEM_KINDS[group]
+    return {k: v for k, v in exposure_items(facts).items() if v[0] in kinds}
+
+
+def _exposed(profile: Profile, group: str) -> list[Fact]:
+    return [f for f in profile.group_facts(group) if _erank(f) >= 2]
+
+
+def _promised(profile: Profile, group: str) -> list[Fact]:
+    return [f for f in profile.group_facts(group) if _erank(f) <= 1]
+
+
+def introduced(group: str, fact: Fact, profile: Profile) -> Finding:
+    """A practice newly stated as done or allowed."""
+    items = group_items(group, [fact])
+    severities: list[Severity] = [item_severity(group, key, profile) for key in items]
+    severity: Severity = "high" if group == "sell" or fact.stance == "unasked" else "medium"
+    if "high" in severities:
+        severity = "high"
+    extra = [c for key in items for c in item_categories(key)]
+    recipients = [w for kind, w in items.values() if kind == "recipient"]
+    headline = f"{GROUP_NOUN[group]} introduced"
+    if group == "share" and recipients:
+        headline = f"sharing with {recipients[0]} introduced"
+    named = ", ".join(quote(w, 40) for _, w in items.values())
+    reason = f"{quote(fact.phrase)} now stated" + (f", naming {named}" if named else "")
+    return Finding(severity, "worse", categories_for(group, profile, *extra), headline, reason,
+                   group, _erank(fact), frozenset(items))
+
+
+def promise_added(group: str, fact: Fact, profile: Profile) -> Finding:
+    return Finding("low", "better", categories_for(group, profile),
+                   f"promise on {GROUP_NOUN[group]} added", f"added {quote(fact.phrase)}",
+                   group, _erank(fact), frozenset(group_items(group, [fact])))
+
+
+def promise_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
+    items = group_items(group, [fact])
+    sensitive = any(item_severity(group, key, profile) == "high" for key in items)
+    severity: Severity = "high" if group in ("sell", "share") or sensitive else "medium"
+    reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
+              else f"{quote(fact.phrase)} removed")
+    extra = [c for key in items for c in item_categories(key)]
+    return Finding(severity, "worse", categories_for(group, profile, *extra),
+                   f"promise on {GROUP_NOUN[group]} removed", reason,
+                   group, _erank(fact), frozenset(items))
+
+
+def _stance_change(group: str, old: Fact, new: Fact, profile: Profile) -> list[Finding]:
+    before, after = _erank(old), _erank(new)
+    reason = f"{quote(old.phrase)} became {quote(new.phrase)}"
+    if after > before:
+        reversed_promise = before <= 1 < after
+        severity: Severity = ("high" if reversed_promise else
+                              "medium" if after == 4 or before == 0 else "low")
+        headline = (f"{GROUP_NOUN[group]} introduced" if reversed_promise
+                    else f"{GROUP_NOUN[group]} widened")
+        return [Finding(severity, "worse", categories_for(group, profile), headline, reason,
+                        group, after)]
+    if after < before:
+        return [Finding("low", "better", categories_for(group, profile),
+                        f"{GROUP_NOUN[group]} restricted", reason, group, after)]
+    return []
+
+
+def _list_changes(group: str, old: list[Fact], new: list[Fact], profile: Profile,
+                  promised: bool) -> list[Finding]:
+    """Items that joined or left a practice's list (exposed list, or a promise's list)."""
+    before, after = group_items(group, old), group_items(group, new)
+    findings: list[Finding] = []
+    for key in after.keys() - before.keys():
+        kind, words = after[key]
+        target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
+        if promised:
+            findings.append(Finding("low", "better", categories_for(group, profile),
+                                    f"promise on {GROUP_NOUN[group]} extended",
+                                    f"added {quote(words)} to {quote(new[0].phrase)}", group))
+            continue
+        findings.append(Finding(
+            item_severity(group, key, profile), "worse",
+            categories_for(group, profile, *item_categories(key)),
+            f"{key.split(':', 1)[1]} added to {target}", f"added {quote(words)} to {target}",
+            group, 2, frozenset({key})))
+    for key in before.keys() - after.keys():
+        kind, words = before[key]
+        target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
+        if promised:
+            severity: Severity = "high" if item_severity(group, key, profile) == "high" else "medium"
+            findings.append(Finding(severity, "worse",
+                                    categories_for(group, profile, *item_categories(key)),
+                                    f"promise on {GROUP_NOUN[group]} narrowed",
+                                    f"{quote(words)} no longer covered by {quote(new[0].phrase)}",
+                                    group))
+            continue
+        findings.append(Finding("low", "better", categories_for(group, profile),
+                                f"{key.split(':', 1)[1]} removed from {target}",
+                                f"removed {quote(words)} from {target}", group))
+    return findings
+
+
+def _exposure_change(group: str, old: Profile, new: Profile) -> list[Finding]:
+    before, after = old.strongest(group), new.strongest(group)
+    if before is None and after is None:
+        return []
+    if before is None:
+        assert after is not None
+        return ([introduced(group, after, new)] if _erank(after) >= 2
+                else [promise_added(group, after, new)])
+    if after is None:
+        if _erank(before) <= 1:
+            return [promise_removed(group, before, old, removed_whole=False)]
+        return []
+    findings = _stance_change(group, before, after, new)
+    if findings and findings[0].severity == "high":
+        return findings  # the reversal says it all; its lists are not comparable
+    for pick, promised in ((_exposed, False), (_promised, True)):
+        old_facts, new_facts = pick(old, group), pick(new, group)
+        if old_facts and new_facts:
+            findings += _list_changes(group, old_facts, new_facts, new, promised)
+    return findings
+
+
+def _protection_change(group: str, old: Profile, new: Profile) -> list[Finding]:
+    before, after = old.strongest(group), new.strongest(group)
+    noun = GROUP_NOUN[group]
+    if before is None and after is None:
+        return []
+    if before is None:
+        assert after is not None
+        return [protection_added(group, after, new)]
+    if after is None:
+        return ([protection_removed(group, before, old, removed_whole=False)]
+                if _prank(before) >= 1 else [])
+    reason = f"{quote(before.phrase)} became {quote(after.phrase)}"
+    if _prank(after) < _prank(before):
+        severity: Severity = "high" if _prank(after) == 0 and _prank(before) == 2 else "medium"
+        return [Finding(severity, "worse", categories_for(group, new), f"{noun} weakened", reason,
+                        group, _prank(after))]
+    if _prank(after) > _prank(before):
+        return [Finding("low", "better", categories_for(group, new), f"{noun} strengthened",
+                        reason, group, _prank(after))]
+    return []
+
+
+def protection_added(group: str, fact: Fact, profile: Profile) -> Finding:
+    if _prank(fact) == 0:
+        return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
+                       "denied", f"added {quote(fact.phrase)}", group, 0)
+    return Finding("low", "better", categories_for(group, profile), f"{GROUP_NOUN[group]} added",
+                   f"added {quote(fact.phrase)}", group, _prank(fact))
+
+
+def protection_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
+    reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
+              else f"{quote(fact.phrase)} removed")
+    return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
+                   "removed", reason, group, _prank(fact))
+
+
+def _retention_change(old: Profile, new: Profile) -> list[Finding]:
+    before, after = old.retention, new.retention
+    cats = categories_for("retain", new)
+    if before and after:
+        reason = f"{quote(before.words)} became {quote(after.words)}"
+        if after.days > before.days or (before.open_ended and after.indefinite):
+            if after.indefinite:
+                return [Finding("high", "worse", cats, "retention made indefinite", reason)]
+            if after.open_ended:
+                return [Finding("medium", "worse", cats, "retention made open-ended", reason)]
+            return [Finding("medium", "worse", cats, "retention lengthened from "
+                             f"{describe_days(before.days)} to {describe_days(after.days)}", reason)]
+        if after.days < before.days or (before.indefinite and after.open_ended):
+            return [Finding("low", "better", cats, "retention shortened", reason)]
+        return []
+    if before and not after:
+        return retention_dropped(old) if not before.indefinite else []
+    if after and not before:
+        return retention_stated(new)
+    return []
+
+
+def retention_stated(profile: Profile) -> list[Finding]:
+    period = profile.retention
+    if period is None or period.open_ended:
+        return []
+    cats = categories_for("retain", profile)
+    key = frozenset({f"days:{period.days}"})
+    if period.indefinite:
+        return [Finding("high", "worse", cats, "retention made indefinite",
+                        f"added {quote(period.words)}", "period", 0, key)]
+    return [Finding("low", "better", cats, f"retention limited to {describe_days(period.days)}",
+                    f"added {quote(period.words)}", "period", 0, key)]
+
+
+def retention_dropped(profile: Profile) -> list[Finding]:
+    period = profile.retention
+    if period is None or period.open_ended or period.indefinite:
+        return []
+    return [Finding("medium", "worse", categories_for("retain", profile),
+                    "retention limit removed", f"{quote(period.words)} removed", "period", 0,
+                    frozenset({f"days:{period.days}"}))]
+
+
+def _age_change(old: Profile, new: Profile) -> list[Finding]:
+    if not (old.min_age and new.min_age) or old.min_age[0] == new.min_age[0]:
+        return []
+    reason = f"{quote(old.min_age[1])} became {quote(new.min_age[1])}"
+    cats = ("children",)
+    if new.min_age[0] < old.min_age[0]:
+        return [Finding("medium", "worse", cats, f"children's age threshold lowered from "
+                        f"{old.min_age[0]} to {new.min_age[0]}", reason)]
+    return [Finding("low", "better", cats, f"children's age threshold raised from "
+                    f"{old.min_age[0]} to {new.min_age[0]}", reason)]
+
+
+def _notice_change(old: Profile, new: Profile) -> list[Finding]:
+    before, after = old.notice, new.notice
+    cats = ("policy_change",)
+    if before and after and before[0] != after[0]:
+        reason = f"{quote(before[1])} became {quote(after[1])}"
+        if after[0] < before[0]:
+            return [Finding("medium", "worse", cats, "notice period shortened", reason)]
+        return [Finding("low", "better", cats, "notice period lengthened", reason)]
+    if before and not after:
+        return [Finding("medium", "worse", cats, "notice period removed",
+                        f"{quote(before[1])} removed")]
+    if after and not before:
+        return [Finding("low", "better", cats, "notice period added", f"added {quote(after[1])}")]
+    return []
+
+
+def compare(old: Profile, new: Profile) -> list[Finding]:
+    """Findings for a sentence that was edited."""
+    findings: list[Finding] = []
+    for group in EXPOSURE_GROUPS:
+        findings += _exposure_change(group, old, new)
+    for group in PROTECTION_GROUPS:
+        findings += _protection_change(group, old, new)
+    findings += _retention_change(old, new) + _age_change(old, new) + _notice_change(old, new)
+    return findings
+
+
+def judge_added(new: Profile) -> list[Finding]:
+    """Findings for a sentence added whole."""
+    findings: list[Finding] = []
+    for group in EXPOSURE_GROUPS:
+        fact = new.strongest(group)
+        if fact is not None:
+            findings.append(introduced(group, fact, new) if _erank(fact) >= 2
+                            else promise_added(group, fact, new))
+    for group in PROTECTION_GROUPS:
+        fact = new.strongest(group)
+        if fact is not None:
+            findings.append(protection_added(group, fact, new))
+    findings += retention_stated(new)
+    if new.notice:
+        findings.append(Finding("low", "better", ("policy_change",), "notice period added",
+                                f"added {quote(new.notice[1])}", "notice", 0,
+                                frozenset({f"days:{new.notice[0]}"})))
+    return findings
+
+
+def judge_removed(old: Profile) -> list[Finding]:
+    """Findings for a sentence removed whole."""
+    findings: list[Finding] = []
+    for group in EXPOSURE_GROUPS:
+        fact = old.strongest(group)
+        if fact is None:
+            continue
+        if _erank(fact) <= 1:
+            findings.append(promise_removed(group, fact, old, removed_whole=True))
+        else:
+            findings.append(Finding("low", "better", categories_for(group, old),
+                                    f"statement of {GROUP_NOUN[group]} removed",
+                                    f"removed {quote(fact.clause, 120)}", group, _erank(fact),
+                                    frozenset(group_items(group, [fact]))))
+    for group in PROTECTION_GROUPS:
+        fact = old.strongest(group)
+        if fact is not None and _prank(fact) >= 1:
+            findings.append(protection_removed(group, fact, old, removed_whole=True))
+    findings += retention_dropped(old)
+    if old.notice:
+        findings.append(Finding("medium", "worse", ("policy_change",), "notice period removed",
+                                f"removed {quote(old.notice[1])}", "notice", 0,
+                                frozenset({f"days:{old.notice[0]}"})))
+    return findings
