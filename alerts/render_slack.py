@@ -83,7 +83,12 @@ def _unit_text(unit: UnitView, budget: Budget) -> str:
     room = MAX_BLOCK_TEXT - len(head) - 60  # keep space for the "more characters" line
     parts: list[str] = []
     omitted = 0
+    previous = "equal"
     for op, raw in elide_context(unit.spans):
+        if op != "equal" and previous != "equal" and parts:
+            parts.append(" ")  # ~old~*new* would not render: Slack wants a word boundary
+            room -= 1
+        previous = op
         allowed = min(room, budget.left)
         shown, used = _fit(op, raw, allowed) if allowed > 0 else ("", 0)
         parts.append(shown)
@@ -129,7 +134,8 @@ def slack_payload(message: AlertMessage, username: str | None = None) -> dict[st
     """The webhook's JSON body: a fallback `text` and at most 50 blocks of at most 3,000 chars."""
     budget = Budget(TEXT_BUDGET)
     subject = mrkdwn(message.subject[:300])
-    texts = [f"*{subject}*"]
+    # A single change's own title block says what the subject says: no separate subject block.
+    texts = [] if message.kind == "change" else [f"*{subject}*"]
     if message.note:
         note, shown = _fit("equal", message.note, MAX_BLOCK_TEXT - 60)
         if shown < len(message.note):

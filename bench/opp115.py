@@ -52,7 +52,7 @@ def main() -> int:
         if not gold:
             continue
         scored += 1
-        guess = set(labels)  # type: ignore[arg-type]
+        guess = set(labels)
         for cat in OPP115_CATEGORIES:
             hit = (cat in gold, cat in guess)
             if hit == (True, True):

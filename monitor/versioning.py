@@ -16,6 +16,7 @@ from monitor.watchlist import Policy
 from storage import checks as check_store
 from storage.changes import AlertRoute, NewChange, record_change
 from storage.db import write_lock
+from storage.snapshots import has_earlier_live_snapshot
 from storage.versions import NewVersion, Version, add_version, latest_version, mark_seen
 
 SUSPECT_CONFIRMATIONS = 2  # checks that must see the same shrunken text before it is a version
@@ -58,7 +59,11 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
 def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion) -> StoredText:
     # Diff and classify outside the write lock: they are the slow, CPU-bound part.
     result = classify_diff(diff_texts(latest.text, new.text))
-    routes = alert_routes(ctx, policy, result)
+    # The first live version after a backfill is recorded as a change but, like any first
+    # version, does not alert: it is when watching started, not news.
+    first_live = new.snapshot_id is not None and not has_earlier_live_snapshot(
+        ctx.db, policy.name, new.snapshot_id)
+    routes = [] if first_live else alert_routes(ctx, policy, result)
     with write_lock(ctx.db), ctx.db.atomic():
         version_id = add_version(ctx.db, new)
         check_store.drop_suspect(ctx.db, policy.name)

@@ -283,6 +283,11 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
 
 def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | None:
     where = f"alerts.{name}"
+    if not _SLUG.match(name):
+        # The name goes into message ids and log lines: keep it plain.
+        problems.add(where, None, f"channel name {name!r} must be a slug of lower-case letters, "
+                     "digits, '.', '_' or '-'")
+        return None
     if not isinstance(raw, dict):
         problems.add(where, None, f"[alerts.{name}] must be a table")
         return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -67,7 +68,8 @@ class RawCapture:
 
 
 class Throttle:
-    """At most `per_second` calls per second: wait() sleeps until the next call is allowed."""
+    """At most `per_second` calls per second: wait() sleeps until the next call is allowed.
+    Thread-safe, so that concurrent backfills can share one (see shared_throttle)."""
 
     def __init__(self, per_second: float, now: Callable[[], float],
                  sleep: Callable[[float], None]) -> None:
@@ -75,17 +77,36 @@ class Throttle:
         self.now = now
         self.sleep = sleep
         self.next_allowed: float | None = None
+        self.lock = threading.Lock()
 
     def wait(self) -> None:
-        current = self.now()
-        if self.next_allowed is not None and current < self.next_allowed:
-            self.sleep(self.next_allowed - current)
-            current = self.next_allowed
-        self.next_allowed = current + self.interval
+        with self.lock:  # held while sleeping: waiters queue up, one slot each
+            current = self.now()
+            if self.next_allowed is not None and current < self.next_allowed:
+                self.sleep(self.next_allowed - current)
+                current = self.next_allowed
+            self.next_allowed = current + self.interval
 
     def defer(self, seconds: float) -> None:
         """Nothing before `seconds` from now (the server asked us to wait)."""
-        self.next_allowed = max(self.next_allowed or 0.0, self.now() + seconds)
+        with self.lock:
+            self.next_allowed = max(self.next_allowed or 0.0, self.now() + seconds)
+
+
+_SHARED: dict[tuple[object, ...], Throttle] = {}
+_SHARED_GUARD = threading.Lock()
+
+
+def shared_throttle(base_url: str, endpoint: str, per_second: float,
+                    now: Callable[[], datetime], sleep: Callable[[float], None]) -> Throttle:
+    """The process's one throttle for this archive endpoint ('index' or 'capture') and rate:
+    backfills running side by side (the service runs several) keep to the limit together.
+    Contexts with their own clock and sleep (tests) get their own."""
+    key = (base_url.rstrip("/"), endpoint, per_second, now, sleep)
+    with _SHARED_GUARD:
+        if key not in _SHARED:
+            _SHARED[key] = Throttle(per_second, lambda: now().timestamp(), sleep)
+        return _SHARED[key]
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -154,7 +175,8 @@ class ArchiveClient:
     def __init__(self, session: requests.Session, *, base_url: str, timeout: float,
                  retries: int, index_rate: float, capture_rate: float, max_bytes: int,
                  now: Callable[[], datetime], sleep: Callable[[float], None],
-                 backoff: float = 1.0, page_size: int = INDEX_PAGE_SIZE) -> None:
+                 backoff: float = 1.0, page_size: int = INDEX_PAGE_SIZE,
+                 throttles: tuple[Throttle, Throttle] | None = None) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -165,8 +187,9 @@ class ArchiveClient:
         self.backoff = backoff
         self.page_size = page_size
         seconds = lambda: now().timestamp()  # noqa: E731
-        self.index_throttle = Throttle(index_rate, seconds, sleep)
-        self.capture_throttle = Throttle(capture_rate, seconds, sleep)
+        # (index, capture): shared ones from shared_throttle(), or this client's own.
+        self.index_throttle, self.capture_throttle = throttles or (
+            Throttle(index_rate, seconds, sleep), Throttle(capture_rate, seconds, sleep))
 
     # --- the index ---------------------------------------------------------------------------
 

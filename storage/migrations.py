@@ -162,7 +162,28 @@ def _m002_alert_bundles(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles]
+def _m003_archive_backfills(db: sqlite_utils.Database) -> None:
+    # One row per backfill run: a finished run is what makes `wayback = ...` done for a policy.
+    # archive_captures.refined: the index was asked whether later captures repeat this one (the
+    # last capture of a version), so a resumed run does not ask again.
+    _run_script(db, """
+    CREATE TABLE archive_backfills (
+        id INTEGER PRIMARY KEY,
+        policy TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        listed INTEGER,
+        failed INTEGER
+    );
+    CREATE INDEX archive_backfills_policy ON archive_backfills(policy, finished_at);
+    ALTER TABLE archive_captures ADD COLUMN refined INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX archive_captures_digest ON archive_captures(policy, digest, status)
+    """)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -156,10 +156,11 @@ def waiting_digest_channels(db: sqlite_utils.Database) -> list[str]:
         "SELECT DISTINCT channel FROM alerts WHERE status = 'digest' AND bundle_id IS NULL")]
 
 
-def bundle_digest(db: sqlite_utils.Database, channel: str, cutoff: str, now: str,
-                  message_id: str) -> int | None:
+def bundle_digest(db: sqlite_utils.Database, channel: str, cutoff: str,
+                  now: str) -> int | None:
     """Bundle the channel's unbundled digest rows created before `cutoff` into one pending row
-    of kind 'digest' (idempotent per message id); return its id, or None if nothing waits."""
+    of kind 'digest'; return its id, or None if nothing waits. The digest's message id derives
+    from its first member, which belongs to no other digest: stable and unique."""
     with db.atomic():
         members = [r[0] for r in db.execute(
             """SELECT id FROM alerts WHERE channel = ? AND status = 'digest'
@@ -167,6 +168,7 @@ def bundle_digest(db: sqlite_utils.Database, channel: str, cutoff: str, now: str
             [channel, cutoff])]
         if not members:
             return None
+        message_id = f"<policywatch.digest-{members[0]}.{channel}@policywatch.local>"
         cursor = db.execute(
             """INSERT INTO alerts (change_id, channel, kind, status, created_at, next_attempt_at,
                message_id, payload) VALUES (NULL, ?, 'digest', 'pending', ?, ?, ?, ?)""",

@@ -87,3 +87,11 @@ def blob_stats(db: sqlite_utils.Database) -> dict[str, int]:
     row = db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM blobs").fetchone()
     snaps = db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
     return {"blobs": int(row[0]), "bytes": int(row[1]), "snapshots": int(snaps)}
+
+
+def has_earlier_live_snapshot(db: sqlite_utils.Database, policy: str, snapshot_id: int) -> bool:
+    """Whether the policy was fetched live before this snapshot (its first live version after a
+    Wayback backfill is the start of watching, not news)."""
+    row = db.execute("SELECT 1 FROM snapshots WHERE policy = ? AND source = 'live' AND id < ? "
+                     "LIMIT 1", [policy, snapshot_id]).fetchone()
+    return row is not None

@@ -74,7 +74,7 @@ def _last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
 def _alert_counts_by_policy(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
     return {(row[0], row[1]): int(row[2]) for row in db.execute(
         """SELECT c.policy, a.status, COUNT(*) FROM alerts a JOIN changes c ON c.id = a.change_id
-           WHERE a.status IN ('pending', 'sending', 'failed') GROUP BY c.policy, a.status""")}
+           WHERE a.status IN ('pending', 'sending', 'digest', 'failed') GROUP BY c.policy, a.status""")}
 
 
 def policy_statuses(db: sqlite_utils.Database, policies: Iterable[str]) -> list[PolicyStatus]:
@@ -82,7 +82,9 @@ def policy_statuses(db: sqlite_utils.Database, policies: Iterable[str]) -> list[
     counts = _alert_counts_by_policy(db)
     statuses = []
     for policy in policies:
-        pending = counts.get((policy, "pending"), 0) + counts.get((policy, "sending"), 0)
+        # Waiting for a digest counts as pending: it has not been delivered yet.
+        pending = sum(counts.get((policy, status), 0) for status in ("pending", "sending",
+                                                                       "digest"))
         statuses.append(PolicyStatus(
             policy=policy, last_check=_last_check(db, policy),
             last_completed_at=_last_completed_at(db, policy),
@@ -109,3 +111,9 @@ def as_dict(status: PolicyStatus) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(status)
+
+
+def check_durations(db: sqlite_utils.Database, since: str) -> list[tuple[str, int]]:
+    """(outcome, duration_ms) of the checks started at or after `since` (benchmarks)."""
+    return [(str(row[0]), int(row[1] or 0)) for row in db.execute(
+        "SELECT outcome, duration_ms FROM checks WHERE started_at >= ?", [since])]

@@ -10,12 +10,15 @@ Rules and lexicons only (see scope.py, quantity.py, lexicon.py, rules.py): no tr
 
 from __future__ import annotations
 
-from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult, severity_rank
+from collections.abc import Iterable
+
+from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
 
 from .findings import Finding
 from .opp115 import label_opp115
-from .profile import Profile, build, topics_of
-from .restated import Pool, drop_restated
+from .profile import Profile, topics_of
+from .profile import build_cached as build_profile
+from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 
 __all__ = ["classify_diff", "classify_segment"]
@@ -41,7 +44,7 @@ def _unit_findings(unit: ChangeUnit, profiles: dict[int, Profile]) -> list[Findi
         return judge_added(profiles[id(unit)])
     if unit.kind == "removed":
         return judge_removed(profiles[id(unit)])
-    return compare(build(unit.old, unit.section), build(unit.new, unit.section))
+    return compare(build_profile(unit.old, unit.section), build_profile(unit.new, unit.section))
 
 
 def _apply(unit: ChangeUnit, findings: list[Finding]) -> None:
@@ -62,31 +65,36 @@ def _apply(unit: ChangeUnit, findings: list[Finding]) -> None:
         unit.reason = "no data practice changed"
 
 
-def _direction(leanings: object) -> str:
-    seen = set(leanings)  # type: ignore[call-overload]
+def _direction(leanings: Iterable[str]) -> Direction:
+    seen = set(leanings)
     if "worse" in seen and "better" in seen:
         return "mixed"
-    for leaning in ("worse", "better"):
-        if leaning in seen:
-            return leaning
-    return "neutral"
+    if "worse" in seen:
+        return "worse"
+    return "better" if "better" in seen else "neutral"
 
 
 def classify_diff(result: DiffResult) -> DiffResult:
     """Fill the classifier fields of every unit and of the document; returns `result`."""
+    build_profile.cache_clear()
     profiles: dict[int, Profile] = {}
     added, removed = Pool(), Pool()
     for unit in result.changes:
-        if unit.form_only or unit.kind not in ("added", "removed"):
+        if unit.form_only or unit.kind == "moved":
+            continue
+        if unit.kind == "modified":  # what an edited sentence said before and after counts too
+            removed.add(build_profile(unit.old, unit.section))
+            added.add(build_profile(unit.new, unit.section))
             continue
         text = unit.new if unit.kind == "added" else unit.old
-        profiles[id(unit)] = build(text, unit.section)
+        profiles[id(unit)] = build_profile(text, unit.section)
         (added if unit.kind == "added" else removed).add(profiles[id(unit)])
-    headlines: list[tuple[int, bool, str]] = []
+    headlines: list[tuple[int, int, str]] = []
     for position, unit in enumerate(result.changes):
         findings = _unit_findings(unit, profiles)
-        if unit.kind in ("added", "removed"):
-            findings = drop_restated(findings, removed if unit.kind == "added" else added)
+        findings = drop_restated(findings, added, removed)
+        if unit.kind == "added":
+            findings = upgrade_reversals(findings, removed)
         _apply(unit, findings)
         if unit.material:
             top = max(findings, key=lambda f: (severity_rank(f.severity), f.direction == "worse"))
@@ -97,11 +105,11 @@ def classify_diff(result: DiffResult) -> DiffResult:
     return result
 
 
-def _document(result: DiffResult, headlines: list[tuple[int, bool, str]]) -> None:
+def _document(result: DiffResult, headlines: list[tuple[int, int, str]]) -> None:
     material = [u for u in result.changes if u.material]
     result.material = bool(material)
     result.severity = max((u.severity for u in material), key=severity_rank, default="none")
-    result.direction = _direction(  # type: ignore[assignment]
+    result.direction = _direction(
         d for u in material for d in (("worse", "better") if u.direction == "mixed"
                                       else (u.direction,)))
     found = {cat for u in material for cat in u.categories}
@@ -109,7 +117,7 @@ def _document(result: DiffResult, headlines: list[tuple[int, bool, str]]) -> Non
     result.summary = _summary(result, headlines)
 
 
-def _summary(result: DiffResult, headlines: list[tuple[int, bool, str]]) -> str:
+def _summary(result: DiffResult, headlines: list[tuple[int, int, str]]) -> str:
     if headlines:
         first = max(headlines)[2]
         more = len(headlines) - 1

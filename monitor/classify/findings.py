@@ -9,8 +9,11 @@ from typing import Literal
 from monitor.diff.model import Severity, severity_rank
 
 from .lexicon import ORDINARY_PATTERNS, PURPOSE_PATTERNS, RECIPIENT_PATTERNS, SENSITIVE_PATTERNS
-from .profile import Profile, items_for
+from .profile import Profile
 from .scope import Fact
+
+ITEM_TABLES = (("data", SENSITIVE_PATTERNS), ("data", ORDINARY_PATTERNS),
+               ("recipient", RECIPIENT_PATTERNS), ("purpose", PURPOSE_PATTERNS))
 
 Leaning = Literal["worse", "better", "neutral"]
 
@@ -49,6 +52,9 @@ class Finding:
     group: str = ""
     rank: int = -1
     items: frozenset[str] = frozenset()
+    # "appeared" or "disappeared" when a practice or promise joined or left the text as a whole
+    # (not a change of degree): dropped when the other side of the diff states it elsewhere.
+    change: str = ""
 
 
 def quote(text: str, limit: int = 90) -> str:
@@ -72,22 +78,39 @@ def categories_for(group: str, profile: Profile, *extra: str) -> tuple[str, ...]
 
 def exposure_items(facts: list[Fact]) -> dict[str, tuple[str, str]]:
     """Every data type, recipient and purpose named in the clauses of `facts`:
-    key "kind:name" -> (kind, words)."""
+    key "kind:name" -> (kind, words). A mention inside a longer one ("advertising" inside
+    "advertising partners", "location" inside "precise location") counts only as the longer."""
     items: dict[str, tuple[str, str]] = {}
-    for kind, table in (("data", SENSITIVE_PATTERNS), ("data", ORDINARY_PATTERNS),
-                        ("recipient", RECIPIENT_PATTERNS), ("purpose", PURPOSE_PATTERNS)):
-        for name, words in items_for(facts, table).items():  # type: ignore[arg-type]
-            items[f"{kind}:{name}"] = (kind, words)
-    # "location" inside "precise location" is the same mention: keep the longer item only.
-    return {key: (kind, words) for key, (kind, words) in items.items()
-            if not any(words.lower() in other.lower() and words != other
-                       for _, other in items.values())}
+    for clause in dict.fromkeys(f.clause for f in facts):
+        spans = [(kind, name, words, start, end)
+                 for kind, table in ITEM_TABLES
+                 for name, words, start, end in table.spans(clause)]
+        for kind, name, words, start, end in spans:
+            inside = any(s <= start and end <= e and (e - s) > (end - start)
+                         for _, _, _, s, e in spans)
+            if not inside:
+                items.setdefault(f"{kind}:{name}", (kind, words))
+    return items
+
+
+# How far a recipient takes data from the user: swapping one recipient for another of no
+# greater reach ("third parties who perform services" -> "service providers") is no change.
+RECIPIENT_REACH: dict[str, int] = {
+    "data brokers": 5, "advertisers": 5, "AI providers": 4, "third parties": 3,
+    "business partners": 3, "government": 3, "insurers": 3, "employers": 3, "affiliates": 2,
+    "service providers": 1,
+}
+
+
+def recipient_reach(keys: object) -> int:
+    return max((RECIPIENT_REACH.get(str(k).split(":", 1)[1], 3) for k in keys  # type: ignore[attr-defined]
+                if str(k).startswith("recipient:")), default=0)
 
 
 def item_severity(group: str, key: str, profile: Profile) -> Severity:
     """How bad it is that this item newly joins an exposure."""
     kind, name = key.split(":", 1)
-    if kind == "data" and name in SENSITIVE_PATTERNS:
+    if kind == "data" and name in SENSITIVE_PATTERNS.names:
         return "high"
     if kind == "recipient" and name in HIGH_RECIPIENTS and group in ("share", "sell"):
         return "high"
@@ -100,7 +123,7 @@ def item_severity(group: str, key: str, profile: Profile) -> Severity:
 
 def item_categories(key: str) -> tuple[str, ...]:
     kind, name = key.split(":", 1)
-    if kind == "data" and name in SENSITIVE_PATTERNS:
+    if kind == "data" and name in SENSITIVE_PATTERNS.names:
         return ("sensitive_data",)
     if kind == "purpose" and name == "AI training":
         return ("ai_training",)

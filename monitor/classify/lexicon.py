@@ -6,9 +6,10 @@ Kept as data so that a reader can audit what the classifier knows; compiled once
 
 from __future__ import annotations
 
+import functools
 import re
 
-from .patterns import regex, words
+from .patterns import FLAGS, alternation, flexible_spaces, regex, words
 
 # --- data types ---------------------------------------------------------------------------------
 # Sensitive types: newly collecting or sharing one is `high` (issue 5's severity scale).
@@ -43,7 +44,7 @@ SENSITIVE_DATA: dict[str, list[str]] = {
     "message contents": [
         r"(?:contents?|text) of (?:your |private )?(?:messages|communications|emails|chats)",
         r"message contents?", r"private messages", r"direct messages", r"chat (?:logs|history)",
-        r"(?:emails|messages) you (?:send|receive)", r"voice recordings?", r"call recordings?",
+        r"voice recordings?", r"call recordings?",
     ],
     "financial data": [
         r"bank account (?:numbers?|details|information)", r"credit (?:card|score|history)s?",
@@ -72,7 +73,7 @@ ORDINARY_DATA: dict[str, list[str]] = {
     "purchase history": [r"purchase (?:history|information)", r"transaction (?:history|data)"],
     "photos and videos": [r"photos?", r"videos?", r"images? of you", r"camera roll"],
     "audio": [r"audio (?:recordings?|data)?", r"microphone"],
-    "date of birth": [r"date of birth", r"birth ?dates?", r"\bage\b"],
+    "date of birth": [r"date of birth", r"birth ?dates?"],
     "demographics": [r"gender", r"demographic (?:information|data)"],
     "user content": [r"(?:user|your) content", r"content you (?:post|upload|create|share)",
                      r"posts?", r"comments"],
@@ -89,22 +90,26 @@ RECIPIENTS: dict[str, list[str]] = {
                    r"law enforcement(?: agencies| authorities)?", r"public authorities",
                    r"regulators?", r"police", r"intelligence agencies"],
     "affiliates": [r"affiliates?", r"affiliated (?:companies|entities)", r"subsidiaries",
+                   r"(?:other )?companies (?:with)?in (?:the|our) (?:\w+ )?(?:group|family)",
                    r"(?:our )?corporate (?:family|group)", r"group companies",
                    r"family of companies"],
     "service providers": [r"service providers?", r"vendors?", r"processors?", r"contractors?",
-                          r"suppliers?"],
+                          r"suppliers?", r"(?:third[- ]parties|companies|vendors) (?:that|who) "
+                          r"(?:perform|provide) services(?: for us| on our behalf)?"],
     "business partners": [r"(?:business |trusted |third[- ]party )?partners?"],
     "third parties": [r"third[- ]part(?:y|ies)", r"other companies", r"unaffiliated"],
     "insurers": [r"insurers?", r"insurance (?:companies|providers)"],
     "employers": [r"(?:your )?employers?"],
-    "AI providers": [r"ai (?:providers?|partners?|companies)", r"openai",
+    "AI providers": [r"(?:generative )?ai (?:providers?|partners?|companies|services|vendors)",
+                     r"openai",
                      r"(?:large )?language model providers?"],
 }
 
 # --- purposes -----------------------------------------------------------------------------------
 PURPOSES: dict[str, list[str]] = {
     "advertising": [r"(?:targeted |personali[sz]ed |interest[- ]based |behaviou?ral |"
-                    r"cross[- ]context behaviou?ral )?advertising", r"(?:targeted |personali[sz]ed )?ads",
+                    r"cross[- ]context behaviou?ral )?advertising",
+                    r"(?:targeted |personali[sz]ed )?ads",
                     r"ad targeting", r"advertisements?"],
     "marketing": [r"(?:direct |own )?marketing(?: purposes)?", r"promotional (?:purposes|"
                   r"communications|emails)"],
@@ -119,24 +124,45 @@ PURPOSES: dict[str, list[str]] = {
 }
 
 
-def _table(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
-    return {name: words(phrases) for name, phrases in table.items()}
+class Table:
+    """A lexicon table compiled into one alternation with a named group per entry, so that a
+    text is scanned once per table; results are cached per text (clauses repeat a lot)."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.names = list(table)
+        body = "|".join(
+            f"(?P<i{index}>{alternation(flexible_spaces(p) for p in phrases)})"
+            for index, phrases in enumerate(table.values()))
+        self.pattern = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w])", FLAGS)
+        self.find = functools.lru_cache(maxsize=8192)(self._find)
+
+        self.spans = functools.lru_cache(maxsize=8192)(self._spans)
+
+    def _spans(self, text: str) -> tuple[tuple[str, str, int, int], ...]:
+        """(name, words, start, end) of every mention, in order."""
+        return tuple((self.names[int(m.lastgroup[1:])], m.group(0), m.start(), m.end())
+                     for m in self.pattern.finditer(text) if m.lastgroup)
+
+    def _find(self, text: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for name, mention, _, _ in self.spans(text):
+            found.setdefault(name, mention)
+        return found
+
+    def search(self, text: str) -> bool:
+        return bool(self.find(text))
 
 
-SENSITIVE_PATTERNS = _table(SENSITIVE_DATA)
-ORDINARY_PATTERNS = _table(ORDINARY_DATA)
-RECIPIENT_PATTERNS = _table(RECIPIENTS)
-PURPOSE_PATTERNS = _table(PURPOSES)
+SENSITIVE_PATTERNS = Table(SENSITIVE_DATA)
+ORDINARY_PATTERNS = Table(ORDINARY_DATA)
+RECIPIENT_PATTERNS = Table(RECIPIENTS)
+PURPOSE_PATTERNS = Table(PURPOSES)
+AI_TRAINING = words(PURPOSES["AI training"])
 
 
-def found_items(table: dict[str, re.Pattern[str]], text: str) -> dict[str, str]:
+def found_items(table: Table, text: str) -> dict[str, str]:
     """Canonical name -> the words that expressed it, for every entry found in `text`."""
-    found: dict[str, str] = {}
-    for name, pattern in table.items():
-        match = pattern.search(text)
-        if match:
-            found[name] = match.group(0)
-    return found
+    return table.find(text)
 
 
 # --- category cue words (topic of a sentence, policywatch taxonomy) -----------------------------
@@ -190,5 +216,5 @@ CATEGORY_CUES: dict[str, re.Pattern[str]] = {
     "do_not_track": regex(
         r"\b(?:do[- ]not[- ]track|dnt|global privacy control|gpc|opt-out preference signals?|"
         r"universal opt-out)\b"),
-    "ai_training": PURPOSE_PATTERNS["AI training"],
+    "ai_training": AI_TRAINING,
 }

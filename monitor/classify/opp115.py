@@ -34,8 +34,9 @@ _WE = r"(?:we|us|our company|the company|the site)"
 
 _CUES: dict[str, list[tuple[float, str]]] = {
     FIRST_PARTY: [
-        (0.8, r"\b(?:we|us|i|(?-i:[A-Z][a-z]\w+)) (?:may |will |also |might |automatically |only |"
-              r"generally |sometimes |can |could |do |does )*(?:collect|gather|receive|obtain|record|"
+        (0.8, r"\b(?:we|us|i|(?-i:[A-Z][a-z]\w+)) (?:may |will |also |might |automatically |"
+              r"only |generally |sometimes |can |could |do |does )*(?:collect|gather|receive|"
+              r"obtain|record|"
               r"log|store|request|ask for|process|learn|track|combine|merge|analy[sz]e)"),
         (0.7, r"\b(?:may |will |also |we |to |might |can |only |generally |sometimes )+"
               r"(?:use|uses|employ|utili[sz]e)s? (?:the |your |this |such |that |any |certain |"
@@ -93,7 +94,7 @@ _CUES: dict[str, list[tuple[float, str]]] = {
     CHOICE: [
         (1.0, r"\bopt(?:ing|ed|s)?[- ]?(?:out|in)\b"),
         (0.9, r"\bunsubscrib|\bremove (?:yourself|your name|your e-?mail) from"),
-        (0.6, r"\b(?:your )?choices?\b|\bchoose (?:not|to|whether)\b"),
+        (0.5, r"\b(?:your )?choices?\b|\bchoose (?:not|to|whether)\b"),
         (0.5, r"\b(?:you (?:may|can|could|have the (?:option|ability|opportunity|right)) (?:to )?"
               r"(?:also )?(?:choose|elect|decline|refuse|disable|turn off|block|reject|set|"
               r"adjust|configure|withdraw|limit|stop|prevent|control|manage|object))"),
@@ -103,7 +104,7 @@ _CUES: dict[str, list[tuple[float, str]]] = {
         (0.4, r"\b(?:consents?|preferences?|do not wish|(?:do not|don't) (?:want|wish)|"
               r"permission|agree(?:ment)? to|no longer (?:wish|want)|stop receiving|"
               r"authori[sz]ation|object(?:ion)?|revoke)\b"),
-        (0.4, r"\b(?:adjust|disable|turn off|block|settings|decline|refuse)\b"),
+        (0.3, r"\b(?:adjust|disable|turn off|block|settings|decline|refuse)\b"),
         (0.4, r"\b(?:privacy settings|account settings|settings page|communication "
               r"preferences|email preferences)\b"),
     ],
@@ -112,6 +113,8 @@ _CUES: dict[str, list[tuple[float, str]]] = {
               r"inspect|obtain a copy of|view|see|erase|rectify|deactivate|cancel)(?:s|d|ing)?\b"
               r"[^.]{0,70}\b(?:information|data|profile|account|records?|info|registration|"
               r"membership)\b"),
+        (-0.4, r"\b(?:we (?:may )?(?:use|share|disclose|collect)|third[- ]part(?:y|ies)|"
+               r"cookies)\b"),
         (0.4, r"\b(?:you (?:may|can|have the right to)|to request|ask us to|request (?:that|to)|"
               r"if you (?:would like|wish|want) to)\b[^.]{0,30}\b(?:access|review|update|"
               r"correct|edit|modify|change|delete|remove|amend|inspect|see|erase|close)\b"),
@@ -129,10 +132,17 @@ _CUES: dict[str, list[tuple[float, str]]] = {
         (0.5, r"\bas long as (?:is |it is )?(?:necessary|needed|required|reasonably)"),
         (0.4, r"\b(?:archived?|backup copies|residual copies|after (?:you )?(?:close|"
               r"delete|terminate))\b"),
+        (0.5, r"\b(?:store|stores|stored|save|saved|keep a copy|discard|discarded)\b"),
+        (0.5, r"\b(?:delete|deleted|destroy|destroyed|discard)\b[^.]{0,60}\b(?:after|once|when|"
+              r"within|no longer)\b"),
+        (-0.8, r"\bcollection, use,? and retention\b"),
     ],
     SECURITY: [
-        (1.0, r"(?<!social )(?<!social-)\b(?:secur(?:e|ity|ed|ely)|encrypt(?:ion|ed|s)?|ssl|tls|"
-              r"safeguards?|firewalls?)\b(?! (?:number|code|settings))"),
+        (1.0, r"\b(?:encrypt(?:ion|ed|s)?|ssl|tls|firewalls?|secure socket)"),
+        (0.7, r"(?<!social )(?<!social-)\b(?:secur(?:e|ity|ed|ely)|safeguards?)\b"
+              r"(?! (?:number|code|settings))"),
+        (0.6, r"\b(?:reasonable|appropriate|industry[- ]standard|administrative|technical|physical)"
+              r" (?:\w+ )?(?:security|measures|safeguards|steps|precautions)\b"),
         (0.6, r"\b(?:unauthori[sz]ed (?:access|use|disclosure)|protect (?:the |your |this )?"
               r"(?:personal )?(?:information|data|privacy)|confidential(?:ity)?|"
               r"passwords?)\b"),
@@ -176,7 +186,8 @@ CUES: dict[str, list[Cue]] = {
 }
 
 THRESHOLD = 1.0
-WEAK_THRESHOLD = 0.6  # enough for the best category when none is strong
+WEAK_THRESHOLD = 0.8  # enough for the best category when none is strong
+DOMINANCE = 0.5  # a second label must score at least half the best one
 
 
 def scores(text: str) -> dict[str, float]:
@@ -190,7 +201,9 @@ def scores(text: str) -> dict[str, float]:
 def label_opp115(text: str) -> list[str]:
     """OPP-115 labels, in OPP115_CATEGORIES order; `Other` when no practice cue is strong."""
     found = scores(text)
-    labels = [cat for cat in OPP115_CATEGORIES if cat != OTHER and found[cat] >= THRESHOLD]
+    best_score = max(found[cat] for cat in OPP115_CATEGORIES if cat != OTHER)
+    labels = [cat for cat in OPP115_CATEGORIES if cat != OTHER and found[cat] >= THRESHOLD
+              and found[cat] >= DOMINANCE * best_score]
     if not labels:
         best = max(OPP115_CATEGORIES[:-1], key=lambda cat: found[cat])
         if found[best] >= WEAK_THRESHOLD and found[best] > found[OTHER]:

@@ -18,9 +18,17 @@ def alternation(phrases: Iterable[str]) -> str:
     return "(?:" + "|".join(ordered) + ")"
 
 
+_SPACE_OUTSIDE_CLASS = re.compile(r" (?![^\[]*\])")
+
+
+def flexible_spaces(phrase: str) -> str:
+    """A phrase's spaces (outside character classes) match any run of blanks or hyphens."""
+    return _SPACE_OUTSIDE_CLASS.sub(r"[\\s-]+", phrase)
+
+
 def words(phrases: Iterable[str]) -> re.Pattern[str]:
-    """Match any phrase as whole words (a phrase's inner spaces match any run of blanks)."""
-    body = alternation(p.replace(" ", r"\s+") for p in phrases)
+    """Match any phrase as whole words (a phrase's inner spaces match blanks or hyphens)."""
+    body = alternation(flexible_spaces(p) for p in phrases)
     return re.compile(r"(?<![\w-])" + body + r"(?![\w])", FLAGS)
 
 

@@ -3,6 +3,8 @@ they touch, and its quantities. Rules compare two profiles (old and new) or judg
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
@@ -13,7 +15,8 @@ from .scope import EXPOSURE_RANK, EXPOSURES, PROTECTION_RANK, Fact, facts_in
 # Practices compared as one: rewording "collect" as "obtain" or "use" is not a change.
 GROUPS: dict[str, str] = {
     "sell": "sell", "share": "share", "transfer": "share", "collect": "collect",
-    "use": "collect", "train": "train", "track": "track", "signals": "signals", "retain": "retain", "notify": "notify",
+    "use": "collect", "train": "train", "track": "track", "signals": "signals",
+    "retain": "retain", "notify": "notify",
     "consent": "consent", "optout": "optout", "right": "right", "delete": "delete",
     "secure": "secure",
 }
@@ -28,7 +31,16 @@ _SECTION_PRACTICE = [
 _DNS_LINK = regex(r"\bdo not (?:sell|share)(?: or (?:sell|share))? my (?:personal )?(?:information|"
                   r"data|info)\b")
 # "Do Not Track" names a browser signal; its "not track" is no promise about tracking.
-_DNT_NAME = regex(r"\bdo[- ]not[- ]track\b")
+_DNT_NAME = regex(r"\bdo[- ]not?[- ]track\b")
+_MD_LINK = regex(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = regex(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+\s*")
+# Cloudflare's e-mail obfuscation turns addresses into "[email protected]" in some captures.
+_OBFUSCATED = regex(r"\[?email(?:&#160;|\s)protected\]?")
+# The title of a law or of another notice names data types without stating any practice
+# ("our Washington State Consumer Health Data Privacy Policy").
+_NAMED_TEXT = re.compile(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\w'’.-]*\s+){2,8}"
+                         r"(?:Privacy\s+)?(?:Policy|Notice|Act|Law|Statement|Regulation)\b")
+_PERSON = regex(r"\b(?:we|you|our|us)\b")
 _CONTEXT = {
     "retention": regex(r"\b(?:retain\w*|retention|keep|kept|store[ds]?|delete[ds]?|deletion|"
                        r"erase[ds]?|hold|period)\b"),
@@ -69,18 +81,34 @@ def _keep(fact: Fact, clause_items: bool) -> bool:
 
 
 def _clause_has_items(clause: str) -> bool:
-    return any(p.search(clause) for p in (*lx.PURPOSE_PATTERNS.values(),
-                                          *lx.SENSITIVE_PATTERNS.values()))
+    return lx.PURPOSE_PATTERNS.search(clause) or lx.SENSITIVE_PATTERNS.search(clause)
+
+
+def is_heading(text: str) -> bool:
+    """A short title ("Sale of Data", "2. Personal Data to be collected") states no practice."""
+    stripped = text.strip().lstrip("*-•# ").strip()
+    if len(stripped.split()) > 12:
+        return False
+    return stripped.endswith("?") or (
+        len(stripped.split()) <= 10 and not stripped.endswith((".", "!", ";", ":"))
+        and not _PERSON.search(stripped))
+
+
+def _looks_like_list_item(text: str) -> bool:
+    """A bullet or a short fragment, not a full sentence of its own."""
+    stripped = text.strip()
+    return (stripped.startswith(("*", "-", "•")) or len(stripped.split()) <= 12
+            or not stripped.endswith("."))
 
 
 def _clause_has_list_items(text: str) -> bool:
-    return any(p.search(text) for table in (lx.SENSITIVE_PATTERNS, lx.ORDINARY_PATTERNS,
-                                              lx.RECIPIENT_PATTERNS) for p in table.values())
+    return any(table.search(text) for table in (lx.SENSITIVE_PATTERNS, lx.ORDINARY_PATTERNS,
+                                                  lx.RECIPIENT_PATTERNS))
 
 
 def _retarget(fact: Fact) -> Fact:
     """Using data to train AI models is its own practice, not plain use."""
-    if fact.practice == "use" and lx.PURPOSE_PATTERNS["AI training"].search(fact.clause):
+    if fact.practice == "use" and lx.AI_TRAINING.search(fact.clause):
         fact.practice = "train"
     return fact
 
@@ -97,19 +125,23 @@ def _section_facts(text: str, section: str | None) -> list[Fact]:
 
 def topics_of(text: str) -> set[str]:
     found = {cat for cat, pattern in lx.CATEGORY_CUES.items() if pattern.search(text)}
-    if any(p.search(text) for p in lx.SENSITIVE_PATTERNS.values()):
+    if lx.SENSITIVE_PATTERNS.search(text):
         found.add("sensitive_data")
     return found
 
 
 def build(text: str | None, section: str | None = None) -> Profile:
     text = text or ""
-    cleaned = _DNS_LINK.sub("opt out of the sale of personal information", text)
+    cleaned = _MD_MARK.sub("", _MD_LINK.sub(r"\1", _OBFUSCATED.sub("", text)))
+    cleaned = _DNS_LINK.sub("Your Privacy Choices", cleaned)
+    cleaned = _NAMED_TEXT.sub("that notice", cleaned)
     cleaned = _DNT_NAME.sub("DNT", cleaned)
-    facts = [_retarget(f) for f in facts_in(cleaned) if _keep(f, _clause_has_items(f.clause))]
-    if not facts and _clause_has_list_items(cleaned):
+    facts = [] if is_heading(cleaned) else [
+        _retarget(f) for f in facts_in(cleaned) if _keep(f, _clause_has_items(f.clause))]
+    if not facts and _looks_like_list_item(cleaned) and _clause_has_list_items(cleaned):
         facts += _section_facts(cleaned, section)
-    profile = Profile(text=text, section=section, facts=facts, topics=topics_of(cleaned))
+    profile = Profile(text=text, section=section, facts=facts,
+                      topics=topics_of(_OBFUSCATED.sub("", text)))
     if _CONTEXT["retention"].search(cleaned):
         profile.retention = longest(durations(cleaned))
     if _CONTEXT["children"].search(cleaned):
@@ -121,10 +153,7 @@ def build(text: str | None, section: str | None = None) -> Profile:
     return profile
 
 
-def items_for(facts: list[Fact], table: dict[str, object]) -> dict[str, str]:
-    """Canonical item -> words, over the clauses of the given facts."""
-    found: dict[str, str] = {}
-    for clause in dict.fromkeys(f.clause for f in facts):
-        for name, words in lx.found_items(table, clause).items():  # type: ignore[arg-type]
-            found.setdefault(name, words)
-    return found
+@functools.lru_cache(maxsize=4096)
+def build_cached(text: str | None, section: str | None = None) -> Profile:
+    """`build`, remembered within one classification (profiles are not mutated after)."""
+    return build(text, section)

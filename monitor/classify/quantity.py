@@ -8,7 +8,6 @@ Dates ("1 July 2025", "2024-02-16") are not durations and are ignored.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from .patterns import regex
@@ -22,7 +21,8 @@ _NUMBER_WORDS = {
 _UNIT_DAYS = {"day": 1, "business day": 1.4, "week": 7, "month": 30, "year": 365, "hour": 1 / 24}
 _NUM = r"(\d{1,4}(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _DURATION = regex(
-    rf"\b{_NUM}(?:\s*\(\d+\))?[\s-]*(business day|day|week|month|year|hour)s?\b(?![-\s]*old|\s+of\s+age)")
+    rf"\b{_NUM}(?:\s*\(\d+\))?[\s-]*(business day|day|week|month|year|hour)s?\b"
+    r"(?![-\s]*old|\s+of\s+age)")
 _INDEFINITE = regex(r"\b(?:indefinitely|forever|permanently|in perpetuity|"
                     r"for an unlimited (?:period|time)|no (?:fixed )?(?:time )?limit)\b")
 _OPEN_ENDED = regex(

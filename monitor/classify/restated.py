@@ -57,5 +57,22 @@ class Pool:
         return any(rank >= 2 for rank, _ in stated) and finding.items <= pooled
 
 
-def drop_restated(findings: list[Finding], other_side: Pool) -> list[Finding]:
-    return [f for f in findings if not (f.group and other_side.covers(f))]
+def drop_restated(findings: list[Finding], added: Pool, removed: Pool) -> list[Finding]:
+    """Drop what appeared here but was stated before elsewhere (in the removed side), and what
+    disappeared here but is still stated elsewhere (in the added side)."""
+    kept = []
+    for finding in findings:
+        other_side = {"appeared": removed, "disappeared": added}.get(finding.change)
+        if not (other_side and finding.group and other_side.covers(finding)):
+            kept.append(finding)
+    return kept
+
+
+def upgrade_reversals(findings: list[Finding], other_side: Pool) -> list[Finding]:
+    """A protection denied here that the other side promised firmly is a promise reversed."""
+    for finding in findings:
+        ranks = other_side.protection.get(finding.group, [])
+        if finding.direction == "worse" and finding.rank == 0 and 2 in ranks:
+            finding.severity = "high"
+            finding.headline = finding.headline.replace("denied", "reversed")
+    return findings

@@ -14,6 +14,7 @@ from .findings import (
     item_categories,
     item_severity,
     quote,
+    recipient_reach,
 )
 from .profile import Profile
 from .quantity import describe_days
@@ -25,7 +26,7 @@ PROTECTION_GROUPS = ("notify", "consent", "optout", "right", "delete", "secure",
 GROUP_ITEM_KINDS: dict[str, tuple[str, ...]] = {
     "sell": ("data", "recipient", "purpose"), "share": ("data", "recipient", "purpose"),
     "collect": ("data", "purpose"), "track": ("data", "purpose", "recipient"),
-    "train": ("data", "recipient"),
+    "train": ("data", "recipient", "purpose"),
     "retain": ("data",),
 }
 ITEM_TARGET = {"recipient": "the recipients", "purpose": "the purposes"}
@@ -67,30 +68,36 @@ def introduced(group: str, fact: Fact, profile: Profile) -> Finding:
     named = ", ".join(quote(w, 40) for _, w in items.values())
     reason = f"{quote(fact.phrase)} now stated" + (f", naming {named}" if named else "")
     return Finding(severity, "worse", categories_for(group, profile, *extra), headline, reason,
-                   group, _erank(fact), frozenset(items))
+                   group, _erank(fact), frozenset(items), change="appeared")
 
 
 def promise_added(group: str, fact: Fact, profile: Profile) -> Finding:
     return Finding("low", "better", categories_for(group, profile),
                    f"promise on {GROUP_NOUN[group]} added", f"added {quote(fact.phrase)}",
-                   group, _erank(fact), frozenset(group_items(group, [fact])))
+                   group, _erank(fact), frozenset(group_items(group, [fact])), change="appeared")
 
 
 def promise_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
     items = group_items(group, [fact])
     sensitive = any(item_severity(group, key, profile) == "high" for key in items)
-    severity: Severity = "high" if group in ("sell", "share") or sensitive else "medium"
+    children = "children" in profile.topics and group == "collect"
+    severity: Severity = "high" if group in ("sell", "share") or sensitive or children else "medium"
     reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
               else f"{quote(fact.phrase)} removed")
     extra = [c for key in items for c in item_categories(key)]
     return Finding(severity, "worse", categories_for(group, profile, *extra),
                    f"promise on {GROUP_NOUN[group]} removed", reason,
-                   group, _erank(fact), frozenset(items))
+                   group, _erank(fact), frozenset(items), change="disappeared")
 
 
 def _stance_change(group: str, old: Fact, new: Fact, profile: Profile) -> list[Finding]:
     before, after = _erank(old), _erank(new)
+    if old.phrase.lower() == new.phrase.lower():
+        return []  # same decisive words: the difference lies in context the rules misread
     reason = f"{quote(old.phrase)} became {quote(new.phrase)}"
+    named = group_items(group, [new]).items() - group_items(group, [old]).items()
+    if named:
+        reason += ", naming " + ", ".join(quote(words, 40) for _, (_, words) in sorted(named))
     if after > before:
         reversed_promise = before <= 1 < after
         severity: Severity = ("high" if reversed_promise else
@@ -110,6 +117,11 @@ def _list_changes(group: str, old: list[Fact], new: list[Fact], profile: Profile
     """Items that joined or left a practice's list (exposed list, or a promise's list)."""
     before, after = group_items(group, old), group_items(group, new)
     findings: list[Finding] = []
+    gained, lost = after.keys() - before.keys(), before.keys() - after.keys()
+    if recipient_reach(gained) and recipient_reach(gained) <= recipient_reach(lost):
+        # One recipient renamed or narrowed: not a change of reach.
+        before = {k: v for k, v in before.items() if not k.startswith("recipient:")}
+        after = {k: v for k, v in after.items() if not k.startswith("recipient:")}
     for key in after.keys() - before.keys():
         kind, words = after[key]
         target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
@@ -123,11 +135,15 @@ def _list_changes(group: str, old: list[Fact], new: list[Fact], profile: Profile
             categories_for(group, profile, *item_categories(key)),
             f"{key.split(':', 1)[1]} added to {target}", f"added {quote(words)} to {target}",
             group, 2, frozenset({key})))
+    heads = {words.split()[-1].lower() for _, words in after.values()}
     for key in before.keys() - after.keys():
         kind, words = before[key]
+        if key.split(":")[0] == "data" and words.split()[-1].lower() in heads:
+            continue  # "approximate location" became "precise location": one item, reworded
         target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
         if promised:
-            severity: Severity = "high" if item_severity(group, key, profile) == "high" else "medium"
+            severe = item_severity(group, key, profile) == "high"
+            severity: Severity = "high" if severe else "medium"
             findings.append(Finding(severity, "worse",
                                     categories_for(group, profile, *item_categories(key)),
                                     f"promise on {GROUP_NOUN[group]} narrowed",
@@ -149,7 +165,7 @@ def _exposure_change(group: str, old: Profile, new: Profile) -> list[Finding]:
         return ([introduced(group, after, new)] if _erank(after) >= 2
                 else [promise_added(group, after, new)])
     if after is None:
-        if _erank(before) <= 1:
+        if _erank(before) == 0 or (_erank(before) == 1 and before.negated):
             return [promise_removed(group, before, old, removed_whole=False)]
         return []
     findings = _stance_change(group, before, after, new)
@@ -174,6 +190,8 @@ def _protection_change(group: str, old: Profile, new: Profile) -> list[Finding]:
         return ([protection_removed(group, before, old, removed_whole=False)]
                 if _prank(before) >= 1 else [])
     reason = f"{quote(before.phrase)} became {quote(after.phrase)}"
+    if before.phrase.lower() == after.phrase.lower():
+        return []
     if _prank(after) < _prank(before):
         severity: Severity = "high" if _prank(after) == 0 and _prank(before) == 2 else "medium"
         return [Finding(severity, "worse", categories_for(group, new), f"{noun} weakened", reason,
@@ -187,16 +205,16 @@ def _protection_change(group: str, old: Profile, new: Profile) -> list[Finding]:
 def protection_added(group: str, fact: Fact, profile: Profile) -> Finding:
     if _prank(fact) == 0:
         return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
-                       "denied", f"added {quote(fact.phrase)}", group, 0)
+                       "denied", f"added {quote(fact.phrase)}", group, 0, change="appeared")
     return Finding("low", "better", categories_for(group, profile), f"{GROUP_NOUN[group]} added",
-                   f"added {quote(fact.phrase)}", group, _prank(fact))
+                   f"added {quote(fact.phrase)}", group, _prank(fact), change="appeared")
 
 
 def protection_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
     reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
               else f"{quote(fact.phrase)} removed")
     return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
-                   "removed", reason, group, _prank(fact))
+                   "removed", reason, group, _prank(fact), change="disappeared")
 
 
 def _retention_change(old: Profile, new: Profile) -> list[Finding]:
@@ -209,8 +227,9 @@ def _retention_change(old: Profile, new: Profile) -> list[Finding]:
                 return [Finding("high", "worse", cats, "retention made indefinite", reason)]
             if after.open_ended:
                 return [Finding("medium", "worse", cats, "retention made open-ended", reason)]
-            return [Finding("medium", "worse", cats, "retention lengthened from "
-                             f"{describe_days(before.days)} to {describe_days(after.days)}", reason)]
+            headline = ("retention lengthened from "
+                        f"{describe_days(before.days)} to {describe_days(after.days)}")
+            return [Finding("medium", "worse", cats, headline, reason)]
         if after.days < before.days or (before.indefinite and after.open_ended):
             return [Finding("low", "better", cats, "retention shortened", reason)]
         return []
@@ -223,15 +242,18 @@ def _retention_change(old: Profile, new: Profile) -> list[Finding]:
 
 def retention_stated(profile: Profile) -> list[Finding]:
     period = profile.retention
-    if period is None or period.open_ended:
+    if period is None:
         return []
     cats = categories_for("retain", profile)
     key = frozenset({f"days:{period.days}"})
+    if period.open_ended:
+        return [Finding("low", "neutral", cats, "retention tied to need",
+                        f"added {quote(period.words)}", "period", 0, key, change="appeared")]
     if period.indefinite:
         return [Finding("high", "worse", cats, "retention made indefinite",
-                        f"added {quote(period.words)}", "period", 0, key)]
+                        f"added {quote(period.words)}", "period", 0, key, change="appeared")]
     return [Finding("low", "better", cats, f"retention limited to {describe_days(period.days)}",
-                    f"added {quote(period.words)}", "period", 0, key)]
+                    f"added {quote(period.words)}", "period", 0, key, change="appeared")]
 
 
 def retention_dropped(profile: Profile) -> list[Finding]:
@@ -240,7 +262,7 @@ def retention_dropped(profile: Profile) -> list[Finding]:
         return []
     return [Finding("medium", "worse", categories_for("retain", profile),
                     "retention limit removed", f"{quote(period.words)} removed", "period", 0,
-                    frozenset({f"days:{period.days}"}))]
+                    frozenset({f"days:{period.days}"}), change="disappeared")]
 
 
 def _age_change(old: Profile, new: Profile) -> list[Finding]:
@@ -287,9 +309,10 @@ def judge_added(new: Profile) -> list[Finding]:
     findings: list[Finding] = []
     for group in EXPOSURE_GROUPS:
         fact = new.strongest(group)
-        if fact is not None:
-            findings.append(introduced(group, fact, new) if _erank(fact) >= 2
-                            else promise_added(group, fact, new))
+        if fact is None or (group == "retain" and _erank(fact) >= 2):
+            continue  # a retention statement is judged by its period (retention_stated)
+        findings.append(introduced(group, fact, new) if _erank(fact) >= 2
+                        else promise_added(group, fact, new))
     for group in PROTECTION_GROUPS:
         fact = new.strongest(group)
         if fact is not None:
@@ -298,7 +321,7 @@ def judge_added(new: Profile) -> list[Finding]:
     if new.notice:
         findings.append(Finding("low", "better", ("policy_change",), "notice period added",
                                 f"added {quote(new.notice[1])}", "notice", 0,
-                                frozenset({f"days:{new.notice[0]}"})))
+                                frozenset({f"days:{new.notice[0]}"}), change="appeared"))
     return findings
 
 
@@ -309,9 +332,9 @@ def judge_removed(old: Profile) -> list[Finding]:
         fact = old.strongest(group)
         if fact is None:
             continue
-        if _erank(fact) <= 1:
+        if _erank(fact) == 0 or (_erank(fact) == 1 and fact.negated):
             findings.append(promise_removed(group, fact, old, removed_whole=True))
-        else:
+        elif group == "sell":  # other disclosures deleted whole are no clear gain for the user
             findings.append(Finding("low", "better", categories_for(group, old),
                                     f"statement of {GROUP_NOUN[group]} removed",
                                     f"removed {quote(fact.clause, 120)}", group, _erank(fact),
@@ -324,5 +347,5 @@ def judge_removed(old: Profile) -> list[Finding]:
     if old.notice:
         findings.append(Finding("medium", "worse", ("policy_change",), "notice period removed",
                                 f"removed {quote(old.notice[1])}", "notice", 0,
-                                frozenset({f"days:{old.notice[0]}"})))
+                                frozenset({f"days:{old.notice[0]}"}), change="disappeared"))
     return findings

@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .lexicon import ORDINARY_PATTERNS, SENSITIVE_PATTERNS
 from .patterns import regex
+
+_DATA_TABLES = (SENSITIVE_PATTERNS, ORDINARY_PATTERNS)
 
 Practice = Literal[
     "sell", "share", "collect", "use", "track", "retain", "transfer",
@@ -33,29 +36,33 @@ PROTECTION_RANK: dict[str, int] = {
     "denied": 0, "unasked": 0, "permitted": 1, "gated": 1, "asserted": 2}
 
 _VERBS: dict[str, str] = {
-    "sell": r"sell|sells|selling|sold|rent|rents|renting|rented|trade|trades|trading|"
+    "sell": r"sell|sells|selling|sold|rent|rents|renting|rented|"
+            r"trade (?:your |personal |user )?(?:information|data)|"
             r"(?:sale|sales) of (?:your |users'? |customers'? )?(?:personal |account |usage )?"
             r"(?:information|data)",
     "share": r"share|shares|shared|sharing|disclose|discloses|disclosed|disclosing|disclosure|"
              r"release|releases|released|make (?:it |them )?available|made available|"
-             r"provide (?:it |them |this |such |your |personal )?(?:\w+ )?(?:information |data )?to",
+             r"provide (?:it |them |this |such |your |personal )?(?:\w+ )?"
+             r"(?:information |data )?to",
     "transfer": r"transfer|transfers|transferred|transferring",
     "collect": r"collect|collects|collected|collecting|gather|gathers|gathered|gathering|"
                r"obtain|obtains|obtained|capture|captures|captured|record|records|recorded|"
                r"receive|receives|received|access|accesses|accessed|scan|scans|scanned",
-    "use": r"use|uses|used|using|process|processes|processed|processing|analy[sz]e|"
+    "use": r"use|uses|used|process|processes|processed|analy[sz]e|"
            r"analy[sz]es|analy[sz]ed|train|trains|trained|training",
     "track": r"track|tracks|tracked|tracking|follow you|monitor|monitors|monitored",
     "retain": r"retain|retains|retained|keep|keeps|kept|store|stores|stored|hold|holds|"
               r"preserve|preserves|preserved",
-    "notify": r"notify|notifies|notified|inform|informs|informed|tell you|let you know|"
-              r"(?:provide|give|send) (?:you )?(?:with )?(?:prior |advance )?notice|"
-              r"post a notice|email you",
+    "notify": r"notify|notifies|notified|inform you|informs you|tell you|let you know|"
+              r"(?:provide|give|send|post) (?:you )?(?:with )?(?:a )?(?:prior |advance )?notice|"
+              r"email you",
     "consent": r"ask (?:for )?your (?:permission|consent)|ask you (?:for|before)|"
                r"ask for (?:your )?(?:permission|consent)|obtain your (?:\w+ )?consent|"
-               r"seek your (?:\w+ )?consent|request your (?:\w+ )?consent|get your (?:\w+ )?consent",
+               r"seek your (?:\w+ )?consent|request your (?:\w+ )?consent|"
+               r"get your (?:\w+ )?consent",
     "optout": r"opt[- ]?out|unsubscribe|withdraw (?:your )?consent|object to|turn off|"
-              r"disable|choose not to|decline",
+              r"disable|choose not to(?! (?:provide|give|share|disclose|submit))|"
+              r"ask us to stop|stop (?:using|processing|sending)",
     "right": r"(?:have|has) (?:the|a) right to|are entitled to|may request|can request|"
              r"request (?:access|deletion|correction|a copy)|access, correct|"
              r"(?:access|correct|delete|download|export) your (?:personal )?(?:information|data)",
@@ -63,8 +70,10 @@ _VERBS: dict[str, str] = {
               r"anonymi[sz]e|anonymi[sz]es|anonymi[sz]ed|de-identify|de-identified",
     "signals": r"honou?r|honou?rs|respond to|responds to|recogni[sz]e|recogni[sz]es|"
                r"support|supports|respect|respects|process|processes|treat|treats|act on|acts on",
-    "secure": r"encrypt|encrypts|encrypted|protect|protects|protected|safeguard|safeguards|"
-              r"secure|secures|secured",
+    "secure": r"encrypt|encrypts|encrypted|(?:protect|protects|protected|safeguard|safeguards|"
+              r"secure|secures|secured)(?= (?:the |your |all |such |this |that |any |personal |"
+              r"user )*(?:personal |sensitive )?(?:information|data|content|details|it|them|"
+              r"accounts?)\b)",
 }
 VERB_PATTERNS: dict[str, re.Pattern[str]] = {
     practice: regex(rf"(?<![\w-])(?:{body})(?![\w-])") for practice, body in _VERBS.items()
@@ -73,7 +82,8 @@ VERB_PATTERNS: dict[str, re.Pattern[str]] = {
 _CLAUSE_SPLIT = regex(
     r";|\s+but\s+|,\s*however,?\s+|\.\s+however,?\s+|,\s*and\s+(?=we\b|you\b|they\b)|"
     r",\s*while\s+|,\s*whereas\s+|\s+except\s+that\s+|(?<=[.!?])\s+(?=[A-Z\"“(])")
-_BARRIER = regex(r"\b(?:that|which|who|whom|if|when|whether|unless|until|because|so|where)\b")
+_BARRIER = regex(r"\b(?:that|which|who|whom|if|when|whether|unless|until|because|so|where|"
+                 r"what|how)\b")
 _NEGATION = regex(
     r"\b(?:not|never|no longer|cannot|neither|nor|without|none)\b|n't\b|n’t\b|\bno\b")
 _PERMISSIVE = regex(
@@ -90,13 +100,40 @@ _GATE = regex(
 _UNASKED = regex(
     r"\bwithout (?:asking|notice|notifying|first asking|your (?:\w+ )?(?:consent|permission|"
     r"knowledge)|obtaining your consent|prior notice|further notice|informing)\b")
+# "opt out of the sale of your data" names a choice about a practice; it does not assert it.
+_CHOICE_ABOUT = regex(r"\b(?:opt(?:[- ]?out)? of|object to|limit|right to|request to)\s+"
+                      r"(?:the\s+|any\s+|our\s+)?$")
+# A verb right after a determiner is a noun ("the App Store", "your use"); a participle right
+# after a data noun is a description ("data received in reliance on ..."), not an assertion.
+_DETERMINER = regex(r"\b(?:the|a|an|our|your|their|its|this|that|app|play)\s+$")
+_DATA_NOUN_BEFORE = regex(
+    r"\b(?:information|data|details|content|identifiers?|address(?:es)?|numbers?|records?|"
+    r"history|messages|logs?|recordings?|files?|photos|videos|images)\s+$")
+_PARTICIPLE = regex(r"(?:ed|sold|kept|held|made available)$")
+# Sharing and collecting say something only about data (not "disclose our certification").
+_NEEDS_OBJECT = frozenset({"share", "transfer", "collect", "use", "retain"})
+# Verbs inside "if ...", "whether ...", "what ... we collect" describe, they do not assert.
+_HYPOTHETICAL = regex(r"\b(?:if|whether|in the event|in case|what|how)\s*$")
+# "use" and "process" say something only when data follows ("we use encryption" does not).
+_DATA_OBJECT = regex(
+    r"^\W*(?:\w+\W+){0,5}?(?:information|data|content|details|history|location|address(?:es)?|"
+    r"identifiers?|messages|photos|posts|voice|recordings?|it|them|images|biometrics?|"
+    r"metadata|names?|e-?mail|cookies|usage|activity|ip)\b")
+_PRONOUN = regex(r"\b(?:we|you|they|it|he|she|i)\b")
+_DATA_NOUN_IN = regex(r"\b(?:information|data|details|content|identifiers?|address(?:es)?|"
+                      r"history|messages|photos|posts|recordings?|location|it|them)\b")
+_RECIPIENT_NEXT = regex(r"^\W*(?:\w+\W+){0,3}?(?:with|to)\s+(?:\w+\s+){0,3}?(?:third|partners?|"
+                        r"affiliates?|advertisers?|vendors?|service providers?|companies|"
+                        r"others|government|law enforcement|authorities|brokers?)\b")
 _USER_SUBJECT = regex(r"\b(?:you|users?|visitors?|members?)\b(?![\w']*\s+(?:information|data))")
 _COMPANY_SUBJECT = regex(r"\b(?:we|us|our|it|they|company|service providers?|partners?)\b")
-_AUX_WORDS = frozenset(
-    "do does did not never n't will would may might can could shall should must be been "
-    "is are was were also only ever no longer under any circumstances generally currently "
-    "sometimes don't won't doesn't cannot can't wont dont doesnt reserve the right to "
-    "automatically directly knowingly further otherwise".split())
+_AUX_WORDS = frozenset([
+    "do", "does", "did", "not", "never", "n't", "will", "would", "may", "might", "can", "could",
+    "shall", "should", "must", "be", "been", "is", "are", "was", "were", "also", "only", "ever",
+    "no", "longer", "under", "any", "circumstances", "generally", "currently", "sometimes",
+    "don't", "won't", "doesn't", "cannot", "can't", "wont", "dont", "doesnt", "reserve", "the",
+    "right", "to", "automatically", "directly", "knowingly", "further", "otherwise",
+])
 
 
 @dataclass
@@ -108,6 +145,7 @@ class Fact:
     phrase: str  # e.g. "does not sell", quoted in reasons
     clause: str
     by_user: bool  # the user, not the company, does it ("you can share ...")
+    negated: bool = False  # a promise not to ("will not share without consent")
 
 
 def clauses(text: str) -> list[str]:
@@ -128,6 +166,10 @@ def _decisive_phrase(before: str, verb: str) -> str:
 def _phrase(clause: str, match: re.Match[str], window: str, tail: str, stance: Stance) -> str:
     """The decisive words: auxiliaries and verb, widened to the consent condition if any."""
     core = _decisive_phrase(clause[:match.start()], match.group(0))
+    own = _after_subject(window)
+    marker = _NEGATION.search(own) or _PERMISSIVE.search(own) or _OBLIGATION.search(own)
+    if marker and len(own) - marker.start() <= 60 and len(core.split()) == 1:
+        core = " ".join(own[marker.start():].split() + [match.group(0)])
     if stance not in ("gated", "unasked"):
         return core
     condition = _UNASKED if stance == "unasked" else _GATE
@@ -140,27 +182,34 @@ def _phrase(clause: str, match: re.Match[str], window: str, tail: str, stance: S
     return core
 
 
-def _stance(window: str, tail: str, practice: str) -> Stance:
-    negated = bool(_NEGATION.search(window))
+def _stance(own: str, window: str, tail: str) -> Stance:
+    """`own`: the words between subject and verb; `window`: the clause up to the verb."""
+    negated = bool(_NEGATION.search(own))
     gated = bool(_GATE.search(window + " " + tail))
     if negated and gated:
         return "gated"
     if negated:
         return "denied"
-    if _UNASKED.search(tail) or _UNASKED.search(window):
+    if _UNASKED.search(tail) or _UNASKED.search(own):
         return "unasked"
     if gated:
         return "gated"
-    if _PERMISSIVE.search(window):
+    if _PERMISSIVE.search(own):
         return "permitted"
     return "asserted"
 
 
 def _window(clause: str, start: int) -> str:
-    """The clause text before a verb, cut at the last subordinating word."""
+    """The clause text before a verb, cut at the last subordinating word, and at the last comma
+    when a new subject follows it ("Although we do not sell data, residents may opt out")."""
     before = clause[max(0, start - 90):start]
     barriers = list(_BARRIER.finditer(before))
-    return before[barriers[-1].end():] if barriers else before
+    if barriers:
+        before = before[barriers[-1].end():]
+    comma = before.rfind(",")
+    if comma >= 0 and len(before[comma + 1:].split()) >= 3:
+        before = before[comma + 1:]
+    return before
 
 
 _SIGNAL = regex(r"\b(?:dnt|global privacy control|gpc|opt-out preference signals?|"
@@ -176,16 +225,49 @@ def facts_in(text: str) -> list[Fact]:
             for match in pattern.finditer(clause):
                 window = _window(clause, match.start())
                 tail = clause[match.end():match.end() + 120]
+                if not _asserts_practice(practice, clause, match, window, tail):
+                    continue
                 subject_user = _last_subject_is_user(window)
-                stance = _stance(window, tail, practice)
+                stance = _stance(_after_subject(window), window, tail)
+                if practice in PROTECTIONS and subject_user and stance == "permitted":
+                    stance = "asserted"  # "you can opt out": the user's ability is the protection
                 found.append(Fact(
                     practice=practice,
                     stance=stance,
                     phrase=_phrase(clause, match, window, tail, stance),
                     clause=clause,
                     by_user=subject_user and practice in EXPOSURES,
+                    negated=bool(_NEGATION.search(_after_subject(window))),
                 ))
     return found
+
+
+def _asserts_practice(practice: str, clause: str, match: re.Match[str], window: str,
+                      tail: str) -> bool:
+    """False for verbs that state no practice of the company: nouns, descriptions, choices
+    about a practice, hypotheticals, and sharing or collecting of something that is not data."""
+    before = clause[max(0, match.start() - 40):match.start()]
+    verb = match.group(0).lower()
+    if _DETERMINER.search(before) and not verb.startswith("sale"):
+        return False
+    if _PARTICIPLE.search(verb) and _DATA_NOUN_BEFORE.search(before):
+        return False
+    governed = clause[:match.start() - len(window)]
+    if practice in EXPOSURES and (_CHOICE_ABOUT.search(window) or (
+            _HYPOTHETICAL.search(governed) and "," not in window)):
+        return False
+    if practice in _NEEDS_OBJECT:
+        has_object = (_DATA_OBJECT.search(tail) or _DATA_NOUN_IN.search(window[-60:])
+                      or any(table.search(tail[:80]) for table in _DATA_TABLES))
+        if not has_object and not (practice != "use" and _RECIPIENT_NEXT.search(tail)):
+            return False
+    return True
+
+
+def _after_subject(window: str) -> str:
+    """The words between the verb's subject and the verb, where its negation and modal stand."""
+    subjects = list(_PRONOUN.finditer(window))
+    return window[subjects[-1].end():] if subjects else window
 
 
 def _last_subject_is_user(window: str) -> bool:

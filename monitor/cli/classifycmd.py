@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import click
 
@@ -46,7 +47,13 @@ def read_segments(content: str, csv_hint: bool) -> Iterator[str]:
             yield line.strip()
 
 
-def label_segments(segments: Iterator[str], taxonomy: str) -> Iterator[dict[str, object]]:
+class SegmentLabels(TypedDict):
+    index: int
+    text: str
+    labels: list[str]
+
+
+def label_segments(segments: Iterator[str], taxonomy: str) -> Iterator[SegmentLabels]:
     """One output record per segment, in input order."""
     for index, text in enumerate(segments):
         shown = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"

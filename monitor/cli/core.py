@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from monitor.errors import ConfigError, NotFound
+from monitor.errors import ConfigError, FetchError, NotFound
 from monitor.watchlist import Policy, Watchlist, load_watchlist
 
 from .root import CliState, cli
@@ -77,14 +77,21 @@ def backfill_first(ctx: Any, policy: Policy) -> None:
     from monitor.backfill import backfill_policy, needs_backfill
 
     if needs_backfill(ctx, policy):
-        report = backfill_policy(ctx, policy)
+        try:
+            report = backfill_policy(ctx, policy)
+        except FetchError as exc:
+            # The archive being down must not stop the live check; the next run retries.
+            click.echo(f"{policy.name}: backfill failed, will retry: {exc}")
+            return
         click.echo(f"{policy.name}: backfill: {report.summary}")
 
 
 def dispatch_alerts(ctx: Any) -> None:
-    from alerts.outbox import dispatch_pending
+    """Send what is due: pending alerts and the daily digests whose hour has come (so a
+    cron-driven `policywatch check` needs no daemon)."""
+    from alerts.outbox import dispatch_digests
 
-    report = dispatch_pending(ctx.db, ctx.watchlist, clock=ctx.clock, session=ctx.session)
+    report = dispatch_digests(ctx.db, ctx.watchlist, clock=ctx.clock, session=ctx.session)
     line = getattr(report, "summary", None)
     if line:
         click.echo(f"alerts: {line}")

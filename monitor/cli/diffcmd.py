@@ -1,3 +1,72 @@
-"""CLI commands (filled by the module owner)."""
+"""`policywatch diff OLD NEW`: compare two versions, files or stored, as a reader would."""
 
-from .root import cli  # noqa: F401
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from monitor.diff import FORMATS, diff_texts, render
+
+from .root import CliState, cli
+
+_STORED = re.compile(r"(?P<name>.+)@(?:(?P<number>-?\d+)|(?P<day>\d{4}-\d{2}-\d{2}))")
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def read_version_file(path: Path) -> str:
+    """A file's policy text: HTML is extracted to light Markdown, text and Markdown are read as
+    they are (UTF-8, undecodable bytes replaced)."""
+    body = path.read_bytes()
+    if path.suffix.lower() in _HTML_SUFFIXES or _HTML_START.match(body[:2048]):
+        from monitor.extract import extract  # the extract stage, only needed for HTML input
+
+        return extract(body, content_type="text/html")
+    return body.decode("utf-8-sig", errors="replace")
+
+
+def read_stored_version(state: CliState, name: str, number: int | None, day: date | None) -> str:
+    from monitor.watchlist import load_watchlist
+    from storage.db import open_db
+    from storage.versions import get_version_text
+
+    database = load_watchlist(state.config_path).settings.database
+    return get_version_text(open_db(database), name, number=number, at=day)
+
+
+def load_version(state: CliState, spec: str) -> str:
+    """The text named by OLD or NEW: an existing file, else NAME@N or NAME@YYYY-MM-DD."""
+    path = Path(spec)
+    if path.is_file():
+        return read_version_file(path)
+    match = _STORED.fullmatch(spec)
+    if match is None:
+        raise click.UsageError(f"{spec!r} is neither an existing file nor a stored version "
+                               "written NAME@N or NAME@YYYY-MM-DD")
+    number = int(match["number"]) if match["number"] is not None else None
+    try:
+        day = date.fromisoformat(match["day"]) if match["day"] else None
+    except ValueError as exc:
+        raise click.UsageError(f"{spec!r}: {exc}") from exc
+    return read_stored_version(state, match["name"], number, day)
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text (colour on a terminal), markdown, a standalone html page, or json.")
+@click.pass_obj
+def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
+    """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
+    NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
+    from monitor.classify import classify_diff
+
+    result = classify_diff(diff_texts(load_version(state, old), load_version(state, new)))
+    color = fmt == "text" and sys.stdout.isatty()
+    click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}"), nl=fmt == "json")

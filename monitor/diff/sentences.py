@@ -8,10 +8,14 @@ change meaning (case, quotes, spaces) so that difflib aligns sentences on their 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from monitor.textnorm import normalise_key
+from monitor.textnorm import _QUOTES, _ZERO_WIDTH, normalise_key
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
+# Escaped Markdown characters hide in private-use code points while the syntax is removed.
+_HIDE = {c: chr(0xE000 + i) for i, c in enumerate("\\`*_{}[]()#+-.!|<>~\"'")}
+_UNHIDE = str.maketrans({v: k for k, v in _HIDE.items()})
 # A link target may hold one level of parentheses: [x](javascript:void(0)).
 _TARGET = r"\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)"
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
@@ -23,25 +27,32 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _CODE = re.compile(r"`+([^`]*)`+")
 _HTML_TAG = re.compile(r"</?(?:br|span|a|b|i|em|strong|u|sup|sub|p|div)\b[^>]*>", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 _MARKUP_CHARS = re.compile(r"[\\\[\]*_`<{]")
 
 
 def clean_inline(text: str) -> str:
     """The readable text of a line of light Markdown: link and image text, no emphasis."""
     if _MARKUP_CHARS.search(text):
-        text = _ESCAPE.sub(lambda m: "\x00" + m.group(1), text) if "\\" in text else text
-        text = _IMAGE.sub(r"\1", text)
-        text = _LINK.sub(r"\1", text)
-        text = _REF_LINK.sub(r"\1", text)
-        text = _AUTOLINK.sub(r"\1", text)
-        text = _HEADING_ID.sub("", text)
-        text = _CODE.sub(r"\1", text)
-        text = _HTML_TAG.sub(" ", text)
-        text = _STRONG.sub(r"\2", text)
-        text = _EM.sub(r"\2", text)
-        text = text.replace("\x00", "")
-    return _SPACE.sub(" ", text).strip()
+        hidden = "\\" in text
+        if hidden:
+            text = _ESCAPE.sub(lambda m: _HIDE[m.group(1)], text)
+        if "](" in text:
+            text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text) if "![" in text else text)
+        if "][" in text:
+            text = _REF_LINK.sub(r"\1", text)
+        if "<" in text:
+            text = _HTML_TAG.sub(" ", _AUTOLINK.sub(r"\1", text))
+        if "{#" in text:
+            text = _HEADING_ID.sub("", text)
+        if "`" in text:
+            text = _CODE.sub(r"\1", text)
+        if "**" in text or "__" in text:
+            text = _STRONG.sub(r"\2", text)
+        if "*" in text or "_" in text:
+            text = _EM.sub(r"\2", text)
+        if hidden:
+            text = text.translate(_UNHIDE)
+    return " ".join(text.split())
 
 
 # Words whose trailing period does not end a sentence (compared lowercased, without the dot).
@@ -54,26 +65,23 @@ ABBREVIATIONS = frozenset({
     "u.s", "u.k", "e.u", "u.s.a", "a.m", "p.m", "ca", "min", "max", "govt", "est", "reg",
 })
 _END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u00de])")
-_LAST_WORD = re.compile(r"(\S+?)[.!?]*[\"'\u201d\u2019)\]]*$")
-_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$|^[A-Z]$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?|[A-Z]")
+_WORD_EDGE = "(\"'\u201c\u2018[.!?\u201d\u2019)]"
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
     """Whether the punctuation at `dot` closes a sentence rather than an abbreviation."""
     if text[dot] != ".":
         return True
-    match = _LAST_WORD.search(text, max(0, dot - 40), dot + 1)
-    word = match.group(1) if match else ""
-    word = word.lstrip("(\"'\u201c\u2018[")
-    if word.lower().rstrip(".") in ABBREVIATIONS:
+    before = text[max(0, dot - 40):dot].rsplit(None, 1)
+    word = before[-1].strip(_WORD_EDGE) if before else ""
+    if word.lower() in ABBREVIATIONS:
         return False
-    return not _INITIALS.match(word)
+    return not _INITIALS.fullmatch(word)
 
 
 def split_sentences(text: str) -> list[str]:
     """Cut a cleaned block into sentences, keeping abbreviations, decimals and URLs whole."""
-    if len(text) < 2 or not _END.search(text):
-        return [text] if text else []
     sentences: list[str] = []
     start = 0
     for match in _END.finditer(text):
@@ -88,15 +96,25 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-_PLAIN = re.compile(r"[ -~]*")
-_SPECIAL = re.compile(r"[|#>*_\[\]`]|^\(?[0-9a-z]{1,3}[.)]\s|^\([ivx]+\)\s|^[-+]\s")
+# Characters normalise_key folds (quotes, dashes, exotic spaces, zero-width), found in one pass.
+_FOLD_MAP = {chr(c): r for c, r in _QUOTES.items()}
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD_MAP)) + "]|" + _ZERO_WIDTH.pattern)
+# Text normalise_key might change beyond spaces (Markdown syntax, a table rule, something like a
+# list marker at the start) takes the slow path; this may over-match, never under-match.
+_SPECIAL = re.compile(r"[|#>*_\[\]`]|---")
+_LIST_START = re.compile(r"\s*(?:[-+\u2022\u25e6\u25aa\u25cf\u00b7\u2023\u2043(]|\w{1,3}[.)])")
 
 
 def sentence_key(sentence: str) -> str:
-    """The alignment key: normalise_key (spaces, quotes, markup) lowercased."""
-    if _PLAIN.fullmatch(sentence) and not _SPECIAL.search(sentence):
-        return " ".join(sentence.split()).lower()  # same result as normalise_key, much faster
-    return normalise_key(sentence).lower()
+    """The alignment key: normalise_key(sentence).lower(), with a fast path for the common case
+    of a sentence without Markdown syntax."""
+    if not sentence.isascii():
+        if not unicodedata.is_normalized("NFKC", sentence):
+            sentence = unicodedata.normalize("NFKC", sentence)
+        sentence = _FOLDABLE.sub(lambda m: _FOLD_MAP.get(m.group(), ""), sentence)
+    if _SPECIAL.search(sentence) or _LIST_START.match(sentence):
+        return normalise_key(sentence).lower()
+    return " ".join(sentence.split()).lower()
 
 
 _LOOSE_DROP = re.compile(r"(?<!\d)[\W_]+|[\W_]+(?!\d)")

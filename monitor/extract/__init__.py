@@ -3,10 +3,13 @@ fetch → extract → store → diff → classify → alert)."""
 
 from __future__ import annotations
 
+from .checks import check_content
 from .core import css_error, extract
 from .decode import decode_body
+from .shrink import is_suspect_shrink
 
 EXTRACTOR_VERSION: int = 1
 """Bumped whenever extract() output changes for the same input; stored with every version."""
 
-__all__ = ["EXTRACTOR_VERSION", "css_error", "decode_body", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "check_content", "css_error", "decode_body", "extract",
+           "is_suspect_shrink"]

@@ -46,6 +46,11 @@ _CONSENT_DECISION = re.compile(
     re.IGNORECASE)
 # Generous: some consent vendors put a long explanation in the banner itself.
 _BANNER_MAX_CHARS = 2500
+_FORM_MAX_CHARS = 1000
+_ACCORDION = re.compile(r"accordion|collaps|toggle|expand|disclosure", re.IGNORECASE)
+# Screen-reader-only text ("opens in a new tab") is invisible on the page.
+_SCREEN_READER_ONLY = frozenset({"sr-only", "visually-hidden", "visuallyhidden",
+                                 "screen-reader-text", "screenreader-only", "a11y-hidden"})
 _SKIP_LINK = re.compile(r"^\s*(skip|jump) (to|navigation)\b|^\s*page contents\s*$", re.IGNORECASE)
 _BUILDER_CHROME_TEXT = re.compile(r"^\s*(top|bottom) of page\s*$", re.IGNORECASE)
 _BUILDER_CHROME_IDS = frozenset({"scroll_to_top", "scroll_to_bottom", "wix_ads", "site_header",
@@ -85,7 +90,8 @@ def _in_sectioning(el: html.HtmlElement) -> bool:
 
 def _is_hidden(el: html.HtmlElement, disclosed_ids: frozenset[str]) -> bool:
     hidden = (el.get("hidden") is not None or el.get("aria-hidden", "").lower() == "true"
-              or bool(_HIDDEN_STYLE.search(el.get("style", ""))))
+              or bool(_HIDDEN_STYLE.search(el.get("style", "")))
+              or not _SCREEN_READER_ONLY.isdisjoint(el.get("class", "").lower().split()))
     # An accordion panel is hidden until its button is pressed: it is still policy text.
     return hidden and el.get("id") not in disclosed_ids
 
@@ -120,6 +126,8 @@ def _is_button_chrome(el: html.HtmlElement) -> bool:
     """Buttons are controls, except disclosure buttons that carry accordion headings."""
     if el.get("aria-expanded") is not None or el.get("aria-controls") is not None:
         return False
+    if _ACCORDION.search(el.get("class", "")) or el.get("data-toggle") or el.get("data-bs-toggle"):
+        return False
     return not any(a.tag in ("h1", "h2", "h3", "h4", "h5", "h6") for a in el.iterancestors())
 
 
@@ -133,8 +141,11 @@ def should_drop(el: html.HtmlElement, disclosed_ids: frozenset[str]) -> bool:
     role = (el.get("role") or "").lower()
     if role in _CHROME_ROLES or (tag in ("header", "footer") and not _in_sectioning(el)):
         return True
-    if (tag == "dialog" or role in _DIALOG_ROLES) and _short_text(el, _BANNER_MAX_CHARS):
+    is_dialog = tag == "dialog" or role in _DIALOG_ROLES
+    if is_dialog and _short_text(el, _BANNER_MAX_CHARS) is not None:
         return True  # a modal; a whole policy shown in a dialog is kept
+    if tag == "form" and _short_text(el, _FORM_MAX_CHARS) is not None:
+        return True  # search, sign-up, "was this helpful?"; ASP.NET wraps whole pages in a form
     return (_is_hidden(el, disclosed_ids) or _is_chrome_link_or_region(el)
             or _is_consent_banner(el))
 

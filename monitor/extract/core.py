@@ -26,11 +26,12 @@ _PLAIN_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 _HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_TAGS = re.compile(r"<(p|div|br|h[1-6]|table|ul|ol|li|span|a\s)[\s>/]", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROOT_CANDIDATES = "//main | //*[@role='main'] | //article"
 # A <main>/<article> holding less than this share of the body's text is a fragment (a page
 # title, a teaser) while the policy sits elsewhere: read the whole body instead.
 _MIN_ROOT_SHARE = 0.3
-_MIN_ROOT_CHARS = 500
+_MIN_ROOT_CHARS = 200
 
 
 class _SelectorSyntax(ValueError):
@@ -101,6 +102,8 @@ def _selected_roots(doc: html.HtmlElement, selector: str,
 
 
 def _parse(text: str) -> html.HtmlElement | None:
+    # lxml refuses str input that carries an XML encoding declaration (XHTML pages do).
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         return html.document_fromstring(text)
     except (etree.ParserError, ValueError):

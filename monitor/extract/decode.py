@@ -25,6 +25,8 @@ _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:+-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.IGNORECASE)
 _META_SCAN_BYTES = 8192
+_SCRIPTS = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(rb"<[^>]*>|&#?\w+;")
 _FALLBACK_ERRORS = "policywatch-latin1"
 
 
@@ -87,9 +89,12 @@ def _strict_decode(body: bytes, label: str) -> str | None:
 
 
 def _guess_charset(body: bytes) -> str | None:
+    """charset_normalizer's guess, made on the text only: markup (ASCII) dilutes the evidence
+    and gets short French text read as windows-1250."""
     from charset_normalizer import from_bytes  # imported late: only needed for odd pages
 
-    best = from_bytes(body[:200_000]).best()
+    text_only = _MARKUP.sub(b" ", _SCRIPTS.sub(b" ", body[:200_000]))
+    best = from_bytes(text_only).best()
     return best.encoding if best is not None else None
 
 

@@ -22,7 +22,9 @@ _BLOCKS = frozenset({
     "li", "hr", "noframes", "blockquote", "pre", "ul", "ol", "table",
 })
 _SPACE = re.compile(r"[ \t\n\r\f\u00a0]+")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # page builders' empty-paragraph guards
 _MAX_LIST_START = 10_000
+_MAX_CELL_BLOCKS = 4
 
 
 class _Out:
@@ -33,7 +35,8 @@ class _Out:
         self._inline: list[str] = []
 
     def text(self, value: str) -> None:
-        self._inline.append(value)
+        # Source line breaks are plain whitespace; "\n" in the buffer marks a <br>.
+        self._inline.append(value.replace("\n", " ").replace("\r", " "))
 
     def line_break(self) -> None:
         self._inline.append("\n")
@@ -55,6 +58,7 @@ def _tidy_inline(value: str) -> str:
     """Collapse HTML whitespace inside each line (lines come from <br>), keep at most one empty
     line between lines (a double <br> is a paragraph break)."""
     lines = [_SPACE.sub(" ", line).strip() for line in value.split("\n")]
+    lines = [line if line.strip(_INVISIBLE) else "" for line in lines]
     kept: list[str] = []
     for line in lines:
         if line or (kept and kept[-1]):
@@ -157,12 +161,16 @@ def _cells(row: html.HtmlElement) -> list[html.HtmlElement]:
 
 
 def _is_layout_table(table: html.HtmlElement, rows: list[html.HtmlElement]) -> bool:
-    """Tables used to lay out a page (old sites, e-mail-style pages) are read as blocks."""
-    if table.get("role", "").lower() in ("presentation", "none") or not rows:
+    """Tables used to lay out a page (old sites, e-mail-style pages) are read as blocks: a
+    single row or column, headings or nested tables inside, or a cell holding many blocks."""
+    if table.get("role", "").lower() in ("presentation", "none") or len(rows) < 2:
         return True
     if max(len(_cells(r)) for r in rows) < 2:
         return True
-    return bool(table.xpath(".//table | .//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"))
+    if table.xpath(".//table | .//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"):
+        return True
+    return any(len(cell.xpath(".//p | .//div | .//ul | .//ol")) > _MAX_CELL_BLOCKS
+               for row in rows for cell in _cells(row))
 
 
 def _cell_text(cell: html.HtmlElement) -> str:

@@ -1,0 +1,1 @@
+"""Test helpers shared by every test module (see tests/support/pages.py for web pages)."""

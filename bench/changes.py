@@ -1,0 +1,111 @@
+"""Classify every consecutive pair of versions in ../shared/corpus/histories (diff, then
+classify) and print how many come out material, by severity and by category, the top findings
+with their reasons, and the time per pair: classification p50 beside the differ's p50.
+
+    python bench/changes.py [--top N] [--kind change|technical|all] [--service NAME]
+
+Real recorded changes are mostly of form: a high share flagged material means false alerts.
+Histories: Open Terms Archive, ODC-By 1.0, © Open Terms Archive contributors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from monitor.classify import classify_diff  # noqa: E402
+from monitor.diff.model import CATEGORIES, SEVERITIES, DiffResult, severity_rank  # noqa: E402
+
+HISTORIES = REPO.parent / "shared" / "corpus" / "histories"
+
+Pair = tuple[str, str, str, Path, Path]  # service, old id, kind of the newer version, paths
+
+
+def pairs(kind: str, service: str | None) -> Iterator[Pair]:
+    for history in sorted(HISTORIES.glob("*/*/history.json")):
+        name = f"{history.parent.parent.name}/{history.parent.name}"
+        if service and service.lower() not in name.lower():
+            continue
+        versions = json.loads(history.read_text(encoding="utf-8"))["versions"]
+        for old, new in zip(versions, versions[1:], strict=False):
+            if kind in ("all", new["kind"]):
+                yield (name, f"{Path(old['file']).stem}→{Path(new['file']).stem}", new["kind"],
+                       history.parent / old["file"], history.parent / new["file"])
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int:
+    diff_times: list[float] = []
+    classify_times: list[float] = []
+    by_severity: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    flagged: list[tuple[int, str, DiffResult]] = []
+    total = 0
+    for service, ids, _kind, old_path, new_path in pairs(args.kind, args.service):
+        old, new = old_path.read_text(encoding="utf-8"), new_path.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        result = diff(old, new)
+        diffed = time.perf_counter()
+        classify_diff(result)
+        done = time.perf_counter()
+        diff_times.append(diffed - started)
+        classify_times.append(done - diffed)
+        total += 1
+        by_severity[result.severity] += 1
+        by_category.update(result.categories)
+        if result.material:
+            flagged.append((severity_rank(result.severity), f"{service} {ids}", result))
+    if not total:
+        print(f"skipped: no version pairs found under {HISTORIES}")
+        return 0
+    material = sum(1 for _ in flagged)
+    print(f"{total} consecutive pairs; material: {material} ({100 * material / total:.1f}%)")
+    print("by severity: " + ", ".join(f"{s} {by_severity[s]}" for s in SEVERITIES))
+    print("by category (pairs): " + ", ".join(
+        f"{c} {by_category[c]}" for c in CATEGORIES if by_category[c]))
+    print(f"diff time per pair: p50 {ms(statistics.median(diff_times)):.1f} ms, "
+          f"p95 {ms(sorted(diff_times)[int(0.95 * (total - 1))]):.1f} ms")
+    print(f"classification time per pair: p50 {ms(statistics.median(classify_times)):.2f} ms, "
+          f"p95 {ms(sorted(classify_times)[int(0.95 * (total - 1))]):.2f} ms, "
+          f"max {ms(max(classify_times)):.1f} ms")
+    flagged.sort(key=lambda item: -item[0])
+    print(f"\ntop {min(args.top, material)} flagged pairs:")
+    for _, label, result in flagged[: args.top]:
+        print(f"- [{result.severity}/{result.direction}] {label}: {result.summary}")
+        units = sorted((u for u in result.changes if u.material),
+                       key=lambda u: -severity_rank(u.severity))
+        for unit in units[: args.units]:
+            print(f"    {unit.severity} {unit.direction} {','.join(unit.categories)}: "
+                  f"{unit.reason[:300]}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--top", type=int, default=25, help="flagged pairs to print")
+    parser.add_argument("--units", type=int, default=2, help="material units shown per pair")
+    parser.add_argument("--kind", default="all", choices=["all", "change", "technical"])
+    parser.add_argument("--service", help="only histories whose name contains this")
+    args = parser.parse_args()
+    if not HISTORIES.exists():
+        print(f"skipped: {HISTORIES} not found (../shared beside the checkout)")
+        return 0
+    from monitor.diff import diff_texts  # the differ (issue 4)
+
+    return run(diff_texts, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

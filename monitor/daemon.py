@@ -1,0 +1,366 @@
+"""`policywatch run`: the long-running service, a thin loop around `check()`.
+
+Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.scheduler) that hands
+due policies to the check pool (monitor.runner: worker threads, per-host politeness); jobs for the
+outbox dispatcher, the digests and the watchlist watcher; signal handling and shutdown here.
+
+Every worker thread has its own Context and SQLite connection (a connection must not be shared
+by threads running transactions); storage.db.write_lock keeps one writer at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import Any
+
+import requests
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from monitor.context import Context, open_context
+from monitor.daemon_jobs import DispatchFn, OutboxJobs, dispatch_digests, dispatch_pending
+from monitor.metrics import Metrics, MetricsServer
+from monitor.reload import ReloadOutcome, WatchlistWatcher
+from monitor.runner import CheckRunner, HostLimits, Running, Task, host_of
+from monitor.scheduler import PolicyJobs, plan_reload
+from monitor.timeutil import Clock, iso, parse_iso, utcnow
+from monitor.watchlist import Policy, Watchlist
+from storage.checks import CheckRecord, record_check
+from storage.db import open_db, write_lock
+from storage.status import INTERRUPTED, last_completed_check_times
+
+log = logging.getLogger("policywatch.daemon")
+
+CheckFn = Callable[[Context, Policy], Any]  # returns monitor.pipeline.CheckResult
+NeedsBackfill = Callable[[Context, Policy], bool]
+Backfill = Callable[[Context, Policy], Any]
+
+
+@dataclass(frozen=True)
+class DaemonOptions:
+    workers: int = 4  # check threads
+    grace: float = 5.0  # seconds running checks get to finish at shutdown
+    dispatch_interval: float = 10.0  # outbox polling; a new change also wakes the dispatcher
+    digest_interval: float = 60.0
+    watch_interval: float = 2.0  # watchlist file polling
+    catchup_spread: float = 60.0
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+
+
+def _pipeline_check(ctx: Context, policy: Policy) -> Any:
+    from monitor.pipeline import check
+
+    return check(ctx, policy)
+
+
+def _needs_backfill(ctx: Context, policy: Policy) -> bool:
+    from monitor.backfill import needs_backfill
+
+    return bool(needs_backfill(ctx, policy))
+
+
+def _backfill(ctx: Context, policy: Policy) -> Any:
+    from monitor.backfill import backfill_policy
+
+    return backfill_policy(ctx, policy)
+
+
+class Daemon:
+    def __init__(self, watchlist: Watchlist, options: DaemonOptions | None = None, *,
+                 check_fn: CheckFn = _pipeline_check, needs_backfill: NeedsBackfill =
+                 _needs_backfill, backfill: Backfill = _backfill,
+                 dispatch: DispatchFn = dispatch_pending, digests: DispatchFn = dispatch_digests,
+                 clock: Clock = utcnow,
+                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+        self.watchlist = watchlist
+        self.options = options or DaemonOptions()
+        self.metrics = Metrics()
+        self._check_fn, self._needs_backfill, self._backfill = check_fn, needs_backfill, backfill
+        self._clock = clock
+        self._session_factory = session_factory
+        self._db = open_db(watchlist.settings.database)  # scheduling and shutdown records
+        self._db_lock = threading.Lock()
+        self._local = threading.local()
+        self._backfilled: set[str] = set()
+        self._stop = threading.Event()
+        self._stopped = False
+        self._reload_requested = threading.Event()
+        self._reload_lock = threading.Lock()
+        self._heartbeat = time.monotonic()
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC, executors={"default": ThreadPoolExecutor(4)},
+            job_defaults={"coalesce": True, "max_instances": 1})
+        self.jobs = PolicyJobs(self._scheduler, self._due, clock=clock,
+                               spread=self.options.catchup_spread)
+        self.runner = CheckRunner(self._work, workers=self.options.workers, limits=self._limits)
+        self.outbox = OutboxJobs(self._scheduler, lambda: self.watchlist, self.metrics,
+                                 clock=clock, dispatch=dispatch, digests=digests)
+        self._watcher = WatchlistWatcher(watchlist.path, watchlist)
+        self._metrics_server: MetricsServer | None = None
+
+    # --- start and stop --------------------------------------------------------------------
+
+    def schedule(self) -> None:
+        """Add every job (not started yet): one per policy, the outbox, the digests and the
+        watchlist watcher."""
+        wl = self.watchlist
+        self.jobs.add_all(wl.policies, self._last_checks(), wl.settings.jitter)
+        self.outbox.add_jobs(self.options.dispatch_interval, self.options.digest_interval)
+        self._scheduler.add_job(self.reload, "interval", seconds=self.options.watch_interval,
+                                id="watchlist", name="watchlist watcher")
+
+    def start(self) -> None:
+        wl = self.watchlist
+        self.schedule()
+        self.metrics.policies.set(len(wl.policies))
+        self.metrics.check_queue.set_function(lambda: float(self.runner.queued()))
+        self.metrics.checks_running.set_function(lambda: float(len(self.runner.running())))
+        self.runner.start()
+        self._scheduler.start()
+        if self.options.metrics_port is not None:
+            self._metrics_server = MetricsServer(self.metrics, self.health,
+                                                 host=self.options.metrics_host,
+                                                 port=self.options.metrics_port).start()
+        log.info("policywatch run: %d policies, database %s, %d check threads",
+                 len(wl.policies), wl.settings.database, self.options.workers)
+
+    def run_forever(self) -> int:
+        """Start, serve until SIGTERM/SIGINT, shut down gracefully; return the exit status."""
+        self._install_signals()
+        self.start()
+        try:
+            while not self._stop.is_set():
+                self._heartbeat = time.monotonic()
+                if self._reload_requested.is_set():
+                    self._reload_requested.clear()
+                    self.reload(force=True)
+                self._stop.wait(0.5)
+        finally:
+            self.shutdown()
+        return 0
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def request_reload(self) -> None:
+        self._reload_requested.set()
+
+    def _install_signals(self) -> None:
+        def on_stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("received %s: stopping", signal.Signals(signum).name)
+            self._stop.set()
+
+        def on_hup(_signum: int, _frame: FrameType | None) -> None:
+            self._reload_requested.set()
+
+        signal.signal(signal.SIGTERM, on_stop)
+        signal.signal(signal.SIGINT, on_stop)
+        signal.signal(signal.SIGHUP, on_hup)
+
+    def shutdown(self) -> list[Running]:
+        """Start no more checks, give running ones the grace period, record the rest."""
+        if self._stopped:
+            return []
+        self._stopped = True
+        self._stop.set()
+        grace = self.options.grace
+        deadline = time.monotonic() + grace
+        log.info("stopping: %d queued check(s) will not start; %d running get up to %g s to "
+                 "finish", self.runner.queued(), len(self.runner.running()), grace)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        interrupted = self.runner.stop(grace)
+        self._record_interrupted(interrupted)
+        self.outbox.wait_idle(max(0.1, deadline - time.monotonic()))
+        if self._metrics_server is not None:
+            self._metrics_server.stop()
+            self._metrics_server = None
+        log.info("stopped (%d check(s) interrupted)", len(interrupted))
+        return interrupted
+
+    def _record_interrupted(self, interrupted: list[Running]) -> None:
+        now = self._clock()
+        for running in interrupted:
+            task = running.task
+            started = now - timedelta(seconds=time.monotonic() - running.started)
+            log.warning("%s: %s interrupted by shutdown after %.1f s", task.policy, task.kind,
+                        (now - started).total_seconds(),
+                        extra={"policy": task.policy, "outcome": INTERRUPTED})
+            if task.kind != "check":
+                continue  # a backfill resumes by itself at the next start
+            self._record(CheckRecord(
+                policy=task.policy, started_at=iso(started), finished_at=iso(now),
+                duration_ms=int((now - started).total_seconds() * 1000), outcome=INTERRUPTED,
+                reason="shutdown", detail=f"still running after the {self.options.grace:g} s "
+                "grace period", transient=True))
+
+    def _record(self, record: CheckRecord) -> None:
+        """Write a check row from the daemon itself; a stuck writer must not block the exit."""
+        lock = write_lock(self._db)
+        if not lock.acquire(timeout=2):
+            log.error("%s: could not record %s (database busy)", record.policy, record.outcome,
+                      extra={"policy": record.policy, "outcome": record.outcome})
+            return
+        try:
+            with self._db_lock:
+                record_check(self._db, record)
+        finally:
+            lock.release()
+
+    # --- scheduling --------------------------------------------------------------------------
+
+    def _last_checks(self) -> dict[str, datetime]:
+        with self._db_lock:
+            times = last_completed_check_times(self._db)
+        return {name: parse_iso(at) for name, at in times.items()}
+
+    def _limits(self) -> HostLimits:
+        settings = self.watchlist.settings
+        return HostLimits(settings.per_host_concurrency, settings.per_host_delay)
+
+    def _policy(self, name: str) -> Policy | None:
+        try:
+            return self.watchlist.policy(name)
+        except KeyError:
+            return None
+
+    def _due(self, name: str) -> None:
+        """A policy's job fired: hand the policy to the check pool."""
+        policy = self._policy(name)
+        if policy is not None and not self._stop.is_set():
+            self.runner.submit(name, host_of(policy.url))
+
+    # --- one task on a worker thread ---------------------------------------------------------
+
+    def _context(self) -> Context:
+        ctx: Context | None = getattr(self._local, "ctx", None)
+        if ctx is None:
+            ctx = open_context(self.watchlist, session=self._session_factory(), clock=self._clock)
+            self._local.ctx = ctx
+        ctx.watchlist = self.watchlist  # the one in force now (reloads)
+        ctx.session.headers["User-Agent"] = self.watchlist.settings.user_agent
+        return ctx
+
+    def _work(self, task: Task) -> Task | None:
+        policy = self._policy(task.policy)
+        if policy is None:
+            return None  # removed from the watchlist while it waited
+        ctx = self._context()
+        if task.kind == "backfill":
+            self._run_backfill(ctx, policy)
+            return Task(policy.name, "check", host_of(policy.url))
+        if policy.wayback is not None and policy.name not in self._backfilled \
+                and self._backfill_wanted(ctx, policy):
+            # Backfill first, on the archive's host, then come back for the live check.
+            return Task(policy.name, "backfill", host_of(self.watchlist.settings.archive_url))
+        self._run_check(ctx, policy)
+        return None
+
+    def _backfill_wanted(self, ctx: Context, policy: Policy) -> bool:
+        try:
+            return bool(self._needs_backfill(ctx, policy))
+        except Exception:
+            log.exception("%s: cannot tell whether a backfill is needed", policy.name,
+                          extra={"policy": policy.name, "outcome": "error"})
+            self._backfilled.add(policy.name)
+            return False
+
+    def _run_backfill(self, ctx: Context, policy: Policy) -> None:
+        self._backfilled.add(policy.name)  # once per run, whatever happens: no loops
+        log.info("%s: backfilling from the archive before the first live check", policy.name,
+                 extra={"policy": policy.name, "outcome": "backfill_started"})
+        try:
+            report = self._backfill(ctx, policy)
+        except Exception:
+            log.exception("%s: backfill failed; checking live anyway", policy.name,
+                          extra={"policy": policy.name, "outcome": "backfill_failed"})
+            return
+        log.info("%s: backfill done: %s", policy.name, report,
+                 extra={"policy": policy.name, "outcome": "backfill_done"})
+
+    def _run_check(self, ctx: Context, policy: Policy) -> None:
+        started = time.monotonic()
+        try:
+            result = self._check_fn(ctx, policy)
+        except Exception as exc:  # a bug, or the database is unusable: record it, carry on
+            log.exception("%s: check crashed", policy.name,
+                          extra={"policy": policy.name, "outcome": "failed"})
+            self._record_crash(policy, exc, time.monotonic() - started)
+            return
+        changed = getattr(result, "change_id", None) is not None
+        self.metrics.record_check(result.outcome, result.reason, result.severity, changed,
+                                  time.monotonic() - started)
+        if changed:
+            self.outbox.wake()
+
+    def _record_crash(self, policy: Policy, exc: Exception, seconds: float) -> None:
+        now = self._clock()
+        self.metrics.record_check("failed", "internal_error", None, False, seconds)
+        self._record(CheckRecord(
+            policy=policy.name, started_at=iso(now - timedelta(seconds=seconds)),
+            finished_at=iso(now), duration_ms=int(seconds * 1000), outcome="failed",
+            reason="internal_error", detail=f"{type(exc).__name__}: {exc}"[:500]))
+
+    # --- reload ----------------------------------------------------------------------------
+
+    def reload(self, *, force: bool = False) -> ReloadOutcome:
+        """Load the watchlist again if it changed (always with `force`, as on SIGHUP)."""
+        with self._reload_lock:
+            outcome = self._watcher.poll(force=force)
+            if outcome.status == "refused":
+                self.metrics.reloads.labels("refused").inc()
+                log.error("watchlist change refused: %s", outcome.message,
+                          extra={"outcome": "reload_refused"})
+            elif outcome.watchlist is not None:
+                new = outcome.watchlist
+                if new.settings.database != self.watchlist.settings.database:
+                    self.metrics.reloads.labels("refused").inc()
+                    log.error("watchlist change refused: settings.database changed; restart to "
+                              "use another database", extra={"outcome": "reload_refused"})
+                    return ReloadOutcome("refused", message="settings.database changed")
+                self._apply(new)
+            return outcome
+
+    def _apply(self, new: Watchlist) -> None:
+        plan = plan_reload(self.watchlist, new)
+        self.watchlist = new
+        for name in plan.removed:
+            self.jobs.remove(name)
+            self.runner.cancel(name)
+            log.info("%s: removed from the watchlist", name,
+                     extra={"policy": name, "outcome": "removed"})
+        last = self._last_checks()
+        for policy in plan.added + plan.rescheduled:
+            first = self.jobs.add(policy, last.get(policy.name), new.settings.jitter)
+            verb = "added" if policy in plan.added else "rescheduled"
+            log.info("%s: %s, every %d s, next run %s", policy.name, verb, policy.interval,
+                     iso(first), extra={"policy": policy.name, "outcome": verb})
+        self.runner.wake()
+        self.metrics.policies.set(len(new.policies))
+        self.metrics.reloads.labels("loaded").inc()
+        log.info("watchlist reloaded: %d added, %d removed, %d rescheduled, %d updated",
+                 len(plan.added), len(plan.removed), len(plan.rescheduled), len(plan.updated),
+                 extra={"outcome": "reloaded"})
+
+    @property
+    def metrics_port(self) -> int | None:
+        return self._metrics_server.port if self._metrics_server else None
+
+    # --- health ------------------------------------------------------------------------------
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        loop_age = time.monotonic() - self._heartbeat
+        healthy = self._scheduler.running and loop_age < 10 and not self._stop.is_set()
+        return healthy, {"policies": len(self.watchlist.policies),
+                         "checks_running": len(self.runner.running()),
+                         "checks_queued": self.runner.queued(),
+                         "main_loop_age_s": round(loop_age, 1)}
+

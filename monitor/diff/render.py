@@ -1,0 +1,190 @@
+"""Render a DiffResult as terminal text, Markdown (email, Slack), a standalone HTML page or JSON.
+
+Every human format leads with the material changes grouped by severity (high, medium, low),
+each with the classifier's reason, then the other real changes, and folds the changes of form
+into one line. An unclassified result (nothing material) lists its real changes, then that line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .model import ChangeUnit, DiffResult, Span
+
+FORMATS = ("text", "markdown", "html", "json")
+GROUP_SEVERITIES = ("high", "medium", "low")
+NO_SECTION = "(before the first heading)"
+DEFAULT_TITLE = "Policy changes"
+
+
+@dataclass
+class Arranged:
+    """The units in reading order: material ones by severity, other real ones, form ones."""
+
+    material: list[tuple[str, list[ChangeUnit]]]
+    other: list[ChangeUnit]
+    form_only: list[ChangeUnit]
+
+
+def arrange(result: DiffResult) -> Arranged:
+    material = [u for u in result.changes if u.material]
+    groups = []
+    for severity in GROUP_SEVERITIES:
+        # A material unit the classifier left at "none" still belongs with the low ones.
+        members = [u for u in material if u.severity == severity
+                   or (severity == "low" and u.severity not in GROUP_SEVERITIES)]
+        if members:
+            groups.append((severity, members))
+    other = [u for u in result.changes if not u.material and not u.form_only]
+    form = [u for u in result.changes if not u.material and u.form_only]
+    return Arranged(groups, other, form)
+
+
+def form_line(count: int) -> str:
+    return f"{count} change{'s' if count != 1 else ''} of form hidden"
+
+
+def headline(arranged: Arranged) -> str:
+    material = sum(len(units) for _, units in arranged.material)
+    parts = [f"{material} material", f"{len(arranged.other)} other",
+             f"{len(arranged.form_only)} of form"]
+    return "Changes: " + ", ".join(parts)
+
+
+def one_line(text: str) -> str:
+    """Multi-sentence units keep one sentence per line; inline renderings join them."""
+    return text.replace("\n", " ")
+
+
+def render(result: DiffResult, fmt: str, *, color: bool = False, title: str | None = None) -> str:
+    """The result in one of FORMATS; `color` adds ANSI colours to the text format only."""
+    if fmt == "json":
+        return json.dumps(result.to_json())
+    if fmt == "html":
+        from .render_html import render_html
+
+        return render_html(result, title=title)
+    if fmt == "text":
+        return _render_text(result, color=color, title=title)
+    if fmt == "markdown":
+        return _render_markdown(result, title=title)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+# --- text -----------------------------------------------------------------------------------
+
+_ANSI = {"delete": "\x1b[31;9m", "insert": "\x1b[32m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
+_RESET = "\x1b[0m"
+_PLAIN_MARKS = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
+
+
+def _text_spans(spans: list[Span], color: bool) -> str:
+    out = []
+    for span in spans:
+        text = one_line(span.text)
+        if span.op == "equal":
+            out.append(text)
+        elif color:
+            out.append(f"{_ANSI[span.op]}{text}{_RESET}")
+        else:
+            start, end = _PLAIN_MARKS[span.op]
+            out.append(f"{start}{text}{end}")
+    return "".join(out)
+
+
+def _text_unit(unit: ChangeUnit, color: bool) -> list[str]:
+    bold = (lambda s: f"{_ANSI['bold']}{s}{_RESET}") if color else (lambda s: s)
+    lines = [f"  {bold(unit.kind)} in {unit.section or NO_SECTION}"]
+    if unit.reason:
+        lines.append(f"    why: {one_line(unit.reason)}")
+    lines.append(f"    {_text_spans(unit.spans, color)}")
+    return lines
+
+
+def _render_text(result: DiffResult, *, color: bool, title: str | None) -> str:
+    arranged = arrange(result)
+    lines = [title or DEFAULT_TITLE, headline(arranged)]
+    if result.summary:
+        lines.append(one_line(result.summary))
+    for severity, units in arranged.material:
+        lines += ["", f"{severity.upper()} severity ({len(units)})"]
+        for unit in units:
+            lines += _text_unit(unit, color)
+    if arranged.other:
+        label = "Other changes" if arranged.material else "Changes"
+        lines += ["", f"{label} ({len(arranged.other)})"]
+        for unit in arranged.other:
+            lines += _text_unit(unit, color)
+    if arranged.form_only:
+        lines += ["", form_line(len(arranged.form_only))]
+    if not result.changes:
+        lines += ["", "No changes."]
+    return "\n".join(lines) + "\n"
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+
+
+def md_escape(text: str) -> str:
+    """Policy text made inert in Markdown: no emphasis, link, heading or HTML from it."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _wrap(text: str, mark: str, escape: Callable[[str], str]) -> str:
+    """`mark` around the text, with edge spaces kept outside so the Markdown stays valid."""
+    core = text.strip()
+    if not core:
+        return text
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return f"{lead}{mark}{escape(core)}{mark}{trail}"
+
+
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+)?)([-+=.)])")
+
+
+def _md_spans(spans: list[Span]) -> str:
+    marks = {"delete": "~~", "insert": "**"}
+    parts = []
+    for n, span in enumerate(spans):
+        if span.op == "equal":
+            parts.append(md_escape(span.text))
+            continue
+        parts.append(_wrap(one_line(span.text), marks[span.op], md_escape))
+        if span.op == "delete" and n + 1 < len(spans) and spans[n + 1].op == "insert":
+            parts.append(" ")  # "~~30~~ **90**" reads better than "~~30~~**90**"
+    # A leading "-", "+" or "1." would turn the line into a list item.
+    return _MD_LINE_START.sub(r"\1\\\2", "".join(parts), count=1)
+
+
+def _md_units(units: list[ChangeUnit], level: str) -> list[str]:
+    lines: list[str] = []
+    for unit in units:
+        lines += ["", f"{level} {md_escape(unit.section or NO_SECTION)}", ""]
+        label = f"*{unit.kind.capitalize()}*"
+        lines.append(f"{label}: {md_escape(unit.reason)}" if unit.reason else label)
+        lines += ["", _md_spans(unit.spans)]
+    return lines
+
+
+def _render_markdown(result: DiffResult, *, title: str | None) -> str:
+    arranged = arrange(result)
+    lines = [f"# {md_escape(title or DEFAULT_TITLE)}", "", headline(arranged)]
+    if result.summary:
+        lines += ["", md_escape(result.summary)]
+    for severity, units in arranged.material:
+        lines += ["", f"## {severity.capitalize()} severity ({len(units)})"]
+        lines += _md_units(units, "###")
+    if arranged.other:
+        label = "Other changes" if arranged.material else "Changes"
+        lines += ["", f"## {label} ({len(arranged.other)})"]
+        lines += _md_units(arranged.other, "###")
+    if arranged.form_only:
+        lines += ["", f"_{form_line(len(arranged.form_only))}_"]
+    if not result.changes:
+        lines += ["", "No changes."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,171 @@
+"""A document as a reader sees it: a list of segments (headings, sentences, list items, table
+rows), each with its section path, readable text and alignment key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .blocks import BlockCache, Piece, split_pieces
+from .patterns import is_anchor_only, is_back_to_top, is_date_line, is_link_only, is_toc_title
+from .sentences import clean_inline, sentence_key, split_sentences
+
+SECTION_SEPARATOR = " \u203a "
+
+
+@dataclass(slots=True)
+class Segment:
+    text: str  # readable text: Markdown syntax removed, spelling as published
+    key: str  # alignment key: equal keys differ only in spaces, quotes, case or markup
+    section: str | None  # heading path, e.g. "Sharing › Advertising partners"
+    heading: bool = False
+    nav: bool = False  # table-of-contents entry, anchor link or "back to top"
+
+
+# A Markdown document with this many real headings gets no inferred plain-text headings.
+_MARKDOWN_HEADINGS_ENOUGH = 2
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+_NUMBERED_LEVEL_BASE = 6  # numbered headings nest below Markdown ones
+_BOLD_LEVEL, _PLAIN_LEVEL = 10, 11
+_BOLD_LINE = re.compile(r"^(\*\*|__)[^*_]+\1:?$")
+_MAX_HEADING_WORDS, _MAX_HEADING_CHARS = 12, 100
+_BACK_TO_TOP_MAX = 40
+_HAS_WORD = re.compile(r"\w")
+
+
+@dataclass(slots=True)
+class _PieceInfo:
+    """What a piece says on its own, worked out once even when both versions contain it."""
+
+    sentences: list[tuple[str, str, bool]]  # text, key, is "back to top"
+    heading: int  # level if it is a numbered or bold heading, _PLAIN_LEVEL if it may be one
+    title: str  # its text as a heading
+    title_key: str
+    anchors: bool  # only links to anchors in the page
+    listish: bool  # a list item or only links: may be a table-of-contents entry
+
+
+@dataclass
+class Caches:
+    """Work shared by the two versions of one diff: most of their blocks are identical."""
+
+    blocks: BlockCache = field(default_factory=dict)
+    info: dict[int, _PieceInfo] = field(default_factory=dict)  # by id() of a cached Piece
+
+
+def _title_like(title: str, numbered: bool) -> bool:
+    words = title.split()
+    if not words or len(words) > _MAX_HEADING_WORDS or len(title) > _MAX_HEADING_CHARS:
+        return False
+    if "@" in title or "://" in title:
+        return False
+    last = title[-1]
+    if last in ",;" or (not numbered and last in ".:") or is_date_line(title):
+        return False
+    if last in ".:":  # "3. Information We Collect." is a heading, "1. We sell data." is not
+        long = [w for w in words if len(w) > 3] or words
+        return sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+    return title[0].isupper() or title[0].isdigit()
+
+
+def _heading_hint(piece: Piece, clean: str) -> tuple[int, str]:
+    """(level, title) when the piece can be a heading on its own, else (0, ""). `clean` is
+    the piece's readable text."""
+    if (not piece.alone or piece.kind == "row" or len(clean) > _MAX_HEADING_CHARS
+            or clean.count(" ") >= _MAX_HEADING_WORDS):
+        return 0, ""
+    if piece.kind == "item":
+        if piece.marker[:1].isdigit() and _title_like(clean, True):
+            return _NUMBERED_LEVEL_BASE + 1, f"{piece.marker} {clean}"
+        return 0, ""
+    if m := _NUMBERED.match(clean):
+        if _title_like(m.group(2), True):
+            return _NUMBERED_LEVEL_BASE + m.group(1).count(".") + 1, clean
+        return 0, ""
+    if _BOLD_LINE.match(piece.text) and _title_like(clean.rstrip(":"), False):
+        return _BOLD_LEVEL, clean
+    return (_PLAIN_LEVEL, clean) if _title_like(clean, False) else (0, "")
+
+
+def _analyse(piece: Piece) -> _PieceInfo:
+    clean = clean_inline(piece.text)
+    level, title = (piece.level, clean) if piece.kind == "heading" else (
+        _heading_hint(piece, clean))
+    sentences = []
+    if piece.kind != "heading" and level in (0, _PLAIN_LEVEL):
+        texts = [clean] if piece.kind == "row" else split_sentences(clean)
+        sentences = [(t, k, len(t) < _BACK_TO_TOP_MAX and is_back_to_top(t)) for t in texts
+                     if _HAS_WORD.search(k := sentence_key(t))]
+    listish = piece.kind == "item" or is_link_only(piece.text)
+    title_key = sentence_key(title) if level else ""
+    return _PieceInfo(sentences, level, title, title_key, is_anchor_only(piece.text), listish)
+
+
+class _Sections:
+    """The heading stack that gives each segment its section path."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+        self.path: str | None = None
+        self.in_toc = False
+
+    def enter(self, level: int, title: str) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, title.rstrip(" .:")))
+        self.path = SECTION_SEPARATOR.join(t for _, t in self.stack)
+        self.in_toc = is_toc_title(title)
+
+
+def segment(text: str, caches: Caches | None = None) -> list[Segment]:
+    """The segments of a document in reading order."""
+    caches = Caches() if caches is None else caches
+    pieces = split_pieces(text, caches.blocks)
+    infos = []
+    for piece in pieces:
+        info = caches.info.get(id(piece))
+        if info is None:
+            info = caches.info[id(piece)] = _analyse(piece)
+        infos.append(info)
+    plain_allowed = sum(p.markdown_heading for p in pieces) < _MARKDOWN_HEADINGS_ENOUGH
+    sections = _Sections()
+    segments: list[Segment] = []
+    toc_candidates: list[int] = []
+    for i, (piece, info) in enumerate(zip(pieces, infos, strict=True)):
+        level = info.heading
+        if level == _PLAIN_LEVEL and piece.kind != "heading":
+            following = infos[i + 1] if i + 1 < len(infos) else None
+            level = level if plain_allowed and _is_body(following, pieces[i + 1:i + 2]) else 0
+        if level and _HAS_WORD.search(info.title):
+            sections.enter(level, info.title)
+            segments.append(Segment(info.title, info.title_key, sections.path, True,
+                                    sections.in_toc))
+            continue
+        if level:
+            continue
+        if sections.in_toc and not info.listish:
+            sections.in_toc = False  # body text: the table of contents is over
+        nav = sections.in_toc or info.anchors
+        if info.listish:
+            toc_candidates.extend(range(len(segments), len(segments) + len(info.sentences)))
+        segments.extend(Segment(t, k, sections.path, False, nav or top)
+                        for t, k, top in info.sentences)
+    _mark_toc_mirrors(segments, toc_candidates)
+    return segments
+
+
+def _is_body(info: _PieceInfo | None, following: list[Piece]) -> bool:
+    """Text that can follow a plain heading: a paragraph, a list, a table."""
+    if info is None or not following or following[0].kind == "heading":
+        return False
+    return info.heading == 0
+
+
+def _mark_toc_mirrors(segments: list[Segment], candidates: list[int]) -> None:
+    """A list item or link whose text is a heading of the same page is a table-of-contents
+    entry."""
+    headings = {s.key.rstrip(" .:?") for s in segments if s.heading}
+    for i in candidates:
+        seg = segments[i]
+        if len(seg.text) <= _MAX_HEADING_CHARS and seg.key.rstrip(" .:?") in headings:
+            seg.nav = True

@@ -1,0 +1,334 @@
+"""Wayback backfill storage: the captures seen (for resuming), the runs, and the archive's part
+of a policy's timeline.
+
+A timeline is a sequence of versions whose seen-intervals [first_seen, last_seen] do not
+overlap. An archive capture is placed by its capture time: it widens the version in force when
+its text is the same, moves the start of the next version back when it has the next version's
+text, and otherwise becomes a version of its own between the two. Live observations win: a
+capture never splits a version seen live, nor a change that already alerted; such a capture is
+a conflict, recorded as a failed capture with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+import sqlite_utils
+
+from monitor.timeutil import from_archive_timestamp, iso
+from storage.versions import NewVersion, add_version, mark_seen
+
+DONE = ("stored", "duplicate")
+
+
+@dataclass(frozen=True)
+class ArchiveCapture:
+    timestamp: str
+    digest: str
+    original_url: str
+    status: str
+    reason: str | None
+    snapshot_id: int | None
+    refined: bool
+
+    @property
+    def seen_at(self) -> str:
+        return iso(from_archive_timestamp(self.timestamp))
+
+
+_CAPTURE_COLUMNS = "timestamp, digest, original_url, status, reason, snapshot_id, refined"
+
+
+def _capture(row: tuple[object, ...]) -> ArchiveCapture:
+    timestamp, digest, original, status, reason, snapshot_id, refined = row
+    return ArchiveCapture(str(timestamp), str(digest), str(original), str(status),
+                          None if reason is None else str(reason),
+                          None if snapshot_id is None else int(str(snapshot_id)),
+                          bool(refined))
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+def start_run(db: sqlite_utils.Database, policy: str, since: str | None, until: str | None,
+              now: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO archive_backfills (policy, since, until, started_at) VALUES (?, ?, ?, ?)",
+        [policy, since, until, now])
+    return int(cursor.lastrowid or 0)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, now: str, listed: int,
+               failed: int) -> None:
+    db.execute("UPDATE archive_backfills SET finished_at = ?, listed = ?, failed = ? WHERE id = ?",
+               [now, listed, failed, run_id])
+
+
+def backfill_done(db: sqlite_utils.Database, policy: str, since: str | None) -> bool:
+    """Whether a finished run covered everything from `since` (None: from the beginning) to
+    the time it ran."""
+    row = db.execute(
+        """SELECT 1 FROM archive_backfills WHERE policy = :p AND finished_at IS NOT NULL
+           AND until IS NULL AND (since IS NULL OR (:since IS NOT NULL AND since <= :since))
+           LIMIT 1""", {"p": policy, "since": since}).fetchone()
+    return row is not None
+
+
+# --- captures --------------------------------------------------------------------------------
+
+def record_listed(db: sqlite_utils.Database, policy: str,
+                  captures: Iterable[tuple[str, str, str]], now: str) -> int:
+    """Remember listed captures (timestamp, digest, original URL) as pending; captures already
+    known keep their state. Returns how many were new."""
+    before = db.conn.total_changes
+    db.conn.executemany(
+        """INSERT OR IGNORE INTO archive_captures
+           (policy, timestamp, digest, original_url, status, updated_at)
+           VALUES (?, ?, ?, ?, 'pending', ?)""",
+        [(policy, ts, digest, original, now) for ts, digest, original in captures])
+    return int(db.conn.total_changes - before)
+
+
+def captures_to_process(db: sqlite_utils.Database, policy: str, *,
+                        retry_failed: bool = True) -> list[ArchiveCapture]:
+    """Pending captures and, with `retry_failed`, failed ones that never got their bytes (worth
+    another try), oldest first. A capture whose bytes were stored but rejected is not retried:
+    same bytes, same verdict."""
+    rows = db.execute(
+        f"""SELECT {_CAPTURE_COLUMNS} FROM archive_captures WHERE policy = ?
+            AND (status = 'pending' OR (? AND status = 'failed' AND snapshot_id IS NULL))
+            ORDER BY timestamp, digest""", [policy, int(retry_failed)]).fetchall()
+    return [_capture(row) for row in rows]
+
+
+def snapshot_for_digest(db: sqlite_utils.Database, policy: str, digest: str) -> int | None:
+    """A snapshot already holding the bytes of this digest (so they are not downloaded again)."""
+    row = db.execute(
+        """SELECT snapshot_id FROM archive_captures WHERE policy = ? AND digest = ?
+           AND snapshot_id IS NOT NULL ORDER BY timestamp LIMIT 1""", [policy, digest]).fetchone()
+    return int(row[0]) if row else None
+
+
+def mark_capture(db: sqlite_utils.Database, policy: str, capture: ArchiveCapture, status: str,
+                 now: str, *, reason: str | None = None, snapshot_id: int | None = None) -> None:
+    db.execute(
+        """UPDATE archive_captures SET status = ?, reason = ?,
+           snapshot_id = COALESCE(?, snapshot_id), updated_at = ?
+           WHERE policy = ? AND timestamp = ? AND digest = ?""",
+        [status, reason, snapshot_id, now, policy, capture.timestamp, capture.digest])
+
+
+def mark_refined(db: sqlite_utils.Database, policy: str, timestamp: str, digest: str) -> None:
+    """The index was asked for later repeats of this capture (the last of its version)."""
+    db.execute("UPDATE archive_captures SET refined = 1 WHERE policy = ? AND timestamp = ? "
+               "AND digest = ?", [policy, timestamp, digest])
+
+
+def all_captures(db: sqlite_utils.Database, policy: str) -> list[ArchiveCapture]:
+    rows = db.execute(f"SELECT {_CAPTURE_COLUMNS} FROM archive_captures WHERE policy = ? "
+                      "ORDER BY timestamp, digest", [policy]).fetchall()
+    return [_capture(row) for row in rows]
+
+
+def failed_captures(db: sqlite_utils.Database, policy: str) -> list[tuple[str, str]]:
+    """(timestamp, reason) of every capture that failed and has not been recovered."""
+    return [(str(ts), str(reason or "")) for ts, reason in db.execute(
+        "SELECT timestamp, reason FROM archive_captures WHERE policy = ? AND status = 'failed' "
+        "ORDER BY timestamp", [policy])]
+
+
+def capture_counts(db: sqlite_utils.Database, policy: str) -> dict[str, int]:
+    return {str(status): int(count) for status, count in db.execute(
+        "SELECT status, COUNT(*) FROM archive_captures WHERE policy = ? GROUP BY status",
+        [policy])}
+
+
+def next_listed(db: sqlite_utils.Database, policy: str, timestamp: str) -> str | None:
+    """The timestamp of the first known capture after `timestamp`, whatever its state."""
+    row = db.execute("SELECT MIN(timestamp) FROM archive_captures WHERE policy = ? "
+                     "AND timestamp > ?", [policy, timestamp]).fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
+def captures_within(db: sqlite_utils.Database, policy: str, first_seen: str,
+                    last_seen: str) -> list[ArchiveCapture]:
+    """The placed captures (stored or duplicate) seen in [first_seen, last_seen], oldest first:
+    since versions do not overlap, these are the captures of the version with that interval."""
+    rows = db.execute(
+        f"""SELECT {", ".join("c." + c.strip() for c in _CAPTURE_COLUMNS.split(","))}
+            FROM archive_captures c JOIN snapshots s ON s.id = c.snapshot_id
+            WHERE c.policy = ? AND c.status IN ('stored', 'duplicate')
+            AND s.fetched_at BETWEEN ? AND ? ORDER BY c.timestamp""",
+        [policy, first_seen, last_seen]).fetchall()
+    return [_capture(row) for row in rows]
+
+
+# --- the timeline ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    """A version of the current timeline, without its text."""
+
+    id: int
+    policy: str
+    norm_hash: str
+    first_seen: str
+    last_seen: str
+    source: str
+
+
+def timeline_spans(db: sqlite_utils.Database, policy: str) -> list[Span]:
+    rows = db.execute(
+        """SELECT id, policy, norm_hash, first_seen, last_seen, source FROM versions
+           WHERE policy = :p AND generation = (SELECT MAX(generation) FROM versions
+                                               WHERE policy = :p)
+           ORDER BY first_seen, id""", {"p": policy}).fetchall()
+    return [Span(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
+            for r in rows]
+
+
+def version_text(db: sqlite_utils.Database, version_id: int) -> str:
+    return str(db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class CaptureText:
+    """An extracted capture, ready to be placed in the timeline."""
+
+    policy: str
+    timestamp: str
+    snapshot_id: int
+    text: str
+    norm_hash: str
+    extractor_version: int
+
+    @property
+    def seen_at(self) -> str:
+        return iso(from_archive_timestamp(self.timestamp))
+
+
+@dataclass(frozen=True)
+class Placement:
+    action: str  # extended | merged | inserted | split | conflict
+    version_id: int | None
+    reason: str | None = None
+
+
+def place_capture(db: sqlite_utils.Database, capture: CaptureText) -> Placement:
+    """Put one capture in the policy's timeline (call inside a transaction)."""
+    spans = timeline_spans(db, capture.policy)
+    seen = capture.seen_at
+    count_before = sum(1 for span in spans if span.first_seen <= seen)
+    prev = spans[count_before - 1] if count_before else None
+    nxt = spans[count_before] if count_before < len(spans) else None
+    if prev is not None and prev.norm_hash == capture.norm_hash:
+        mark_seen(db, prev.id, seen, capture.snapshot_id)
+        return Placement("extended", prev.id)
+    inside = prev is not None and seen < prev.last_seen
+    if not inside and nxt is not None and nxt.norm_hash == capture.norm_hash:
+        _move_start(db, nxt.id, capture)
+        return Placement("merged", nxt.id)
+    if prev is not None and inside:
+        problem = _split_tail(db, prev, seen)
+        if problem:
+            return Placement("conflict", None, problem)
+        return Placement("split", _insert(db, capture))
+    if prev is not None and nxt is not None and _alerted(db, prev.id, nxt.id):
+        return Placement("conflict", None, "conflict: falls inside the change from version "
+                         f"{prev.id} to {nxt.id}, which already sent alerts")
+    return Placement("inserted", _insert(db, capture))
+
+
+def _insert(db: sqlite_utils.Database, capture: CaptureText) -> int:
+    return add_version(db, NewVersion(
+        policy=capture.policy, text=capture.text, norm_hash=capture.norm_hash,
+        extractor_version=capture.extractor_version, snapshot_id=capture.snapshot_id,
+        seen_at=capture.seen_at, source="archive", archive_timestamp=capture.timestamp))
+
+
+def _move_start(db: sqlite_utils.Database, version_id: int, capture: CaptureText) -> None:
+    """An earlier sighting of a version: its first_seen (and what first showed it) moves back."""
+    db.execute(
+        """UPDATE versions SET first_seen = ?, snapshot_id = ?, source = 'archive',
+           archive_timestamp = ? WHERE id = ? AND first_seen > ?""",
+        [capture.seen_at, capture.snapshot_id, capture.timestamp, version_id, capture.seen_at])
+
+
+def _alerted(db: sqlite_utils.Database, from_id: int, to_id: int) -> bool:
+    row = db.execute(
+        """SELECT 1 FROM changes c JOIN alerts a ON a.change_id = c.id
+           WHERE c.from_version_id = ? AND c.to_version_id = ? LIMIT 1""",
+        [from_id, to_id]).fetchone()
+    return row is not None
+
+
+def _split_tail(db: sqlite_utils.Database, span: Span, at: str) -> str | None:
+    """Split an archive-only version around `at`: its captures after `at` become a new version
+    with the same text. Returns why it cannot be split, or None once done."""
+    seen_live = db.execute("SELECT 1 FROM checks WHERE version_id = ? LIMIT 1",
+                           [span.id]).fetchone()
+    captures = captures_within(db, span.policy, span.first_seen, span.last_seen)
+    before = [c for c in captures if c.seen_at <= at]
+    after = [c for c in captures if c.seen_at > at]
+    archive_only = (not seen_live and before and after and before[0].seen_at == span.first_seen
+                    and after[-1].seen_at == span.last_seen)
+    if not archive_only:
+        return (f"conflict: the text differs from version {span.id}, which was seen on both "
+                f"sides of this capture ({span.first_seen[:10]} to {span.last_seen[:10]})")
+    first = after[0]
+    cursor = db.execute(
+        """INSERT INTO versions (policy, text, norm_hash, chars, extractor_version, generation,
+           snapshot_id, last_snapshot_id, first_seen, last_seen, source, archive_timestamp,
+           rederived)
+           SELECT policy, text, norm_hash, chars, extractor_version, generation, ?,
+                  last_snapshot_id, ?, last_seen, 'archive', ?, rederived
+           FROM versions WHERE id = ?""",
+        [first.snapshot_id, first.seen_at, first.timestamp, span.id])
+    tail_id = int(cursor.lastrowid or 0)
+    db.execute("UPDATE versions SET last_seen = ?, last_snapshot_id = ? WHERE id = ?",
+               [before[-1].seen_at, before[-1].snapshot_id, span.id])
+    # The change that left the old version now leaves its tail: same texts, same diff, and any
+    # alerts it sent stay attached to it.
+    db.execute("UPDATE changes SET from_version_id = ? WHERE from_version_id = ?",
+               [tail_id, span.id])
+    return None
+
+
+# --- changes along the timeline --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangeGap:
+    """Two consecutive versions with no change row yet, and the change's dating window."""
+
+    from_version_id: int
+    to_version_id: int
+    window_start: str
+    window_end: str
+
+
+def reconcile_changes(db: sqlite_utils.Database, policy: str) -> list[ChangeGap]:
+    """Make the change rows follow the timeline: windows updated to the versions' seen dates,
+    rows between versions that are no longer consecutive removed (never one that alerted), and
+    the consecutive pairs that still lack a change returned for the caller to diff and record."""
+    spans = timeline_spans(db, policy)
+    ids = {span.id for span in spans}
+    wanted = {(a.id, b.id): (a.last_seen, b.first_seen) for a, b in pairwise(spans)}
+    present: set[tuple[int, int]] = set()
+    rows = db.execute(
+        """SELECT c.id, c.from_version_id, c.to_version_id, c.window_start, c.window_end,
+                  EXISTS (SELECT 1 FROM alerts a WHERE a.change_id = c.id)
+           FROM changes c WHERE c.policy = ?""", [policy]).fetchall()
+    for change_id, from_id, to_id, start, end, alerted in rows:
+        pair = (int(from_id), int(to_id))
+        if pair[0] not in ids or pair[1] not in ids:
+            continue  # another generation's change
+        if pair in wanted:
+            present.add(pair)
+            if (start, end) != wanted[pair]:
+                db.execute("UPDATE changes SET window_start = ?, window_end = ? WHERE id = ?",
+                           [*wanted[pair], change_id])
+        elif not alerted:
+            db.execute("DELETE FROM changes WHERE id = ?", [change_id])
+    return [ChangeGap(a, b, *window) for (a, b), window in wanted.items()
+            if (a, b) not in present]
