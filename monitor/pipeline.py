@@ -53,6 +53,8 @@ def check(ctx: Context, policy: Policy) -> CheckResult:
                            remove=policy.remove)
             check_content(page.body, page.content_type, text, url=page.final_url)
             stored = store_text(ctx, policy, text, snapshot_id)
+            if stored.outcome != "suspect":
+                remember_validators(ctx, policy, page, snapshot_id)
             result = to_result(policy, stored)
     except (FetchError, ContentRejected) as error:
         result = failure(ctx, policy, error)
@@ -70,15 +72,20 @@ def fetch_page(ctx: Context, policy: Policy) -> FetchedPage:
 
 
 def store_snapshot(ctx: Context, policy: Policy, page: FetchedPage) -> int:
-    with write_lock(ctx.db), ctx.db.atomic():
-        snapshot_id = record_snapshot(ctx.db, SnapshotInput(
+    with write_lock(ctx.db):
+        return record_snapshot(ctx.db, SnapshotInput(
             policy=policy.name, body=page.body, requested_url=page.requested_url,
             final_url=page.final_url, status=page.status, content_type=page.content_type,
             headers=page.headers, fetched_at=iso(ctx.clock())))
+
+
+def remember_validators(ctx: Context, policy: Policy, page: FetchedPage, snapshot_id: int) -> None:
+    """Only a page whose text went into history may be answered by a 304 next time: a rejected
+    or suspect page must be fetched in full again."""
+    with write_lock(ctx.db):
         check_store.save_validators(ctx.db, policy.name, check_store.Validators(
             url=policy.url, etag=page.headers.get("ETag"),
             last_modified=page.headers.get("Last-Modified"), snapshot_id=snapshot_id))
-    return snapshot_id
 
 
 def store_unchanged(ctx: Context, policy: Policy) -> CheckResult:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
@@ -321,13 +322,13 @@ def _labels(segment: Segment) -> list[str]:
 
 
 CROSS_MIN_SIMILARITY = 0.6
-_RARE_WORDS = 4
+_CANDIDATES = 8  # new sentences sharing the most distinctive words, scored in full
 
 
 def _pair_across(gaps: list[_Gap], words: _Words, moves: dict[int, int]) -> set[int]:
     """Pair sentences edited and moved to another gap (a section moved and edited). Adds them
-    to `moves` and returns their old indices. Candidates share one of an old sentence's rarest
-    words, so the cost stays near linear."""
+    to `moves` and returns their old indices. Only the few new sentences sharing the most of an old
+    one's distinctive words are scored, so the cost stays near linear."""
     free_old = [i for gap in gaps for i in _free(gap, moves)[0]]
     free_new = [j for gap in gaps for j in _free(gap, moves)[1]]
     if not free_old or not free_new:
@@ -337,10 +338,14 @@ def _pair_across(gaps: list[_Gap], words: _Words, moves: dict[int, int]) -> set[
         for w in words.word_set(1, j):
             index.setdefault(w, []).append(j)
     scored: list[tuple[float, int, int]] = []
+    too_common = max(_CANDIDATES, len(free_new) // 20)
     for i in free_old:
-        present = [w for w in words.word_set(0, i) if w in index]
-        rare = sorted(present, key=lambda w: len(index[w]))[:_RARE_WORDS]
-        for j in {j for w in rare for j in index[w]}:
+        shared: Counter[int] = Counter()
+        for w in words.word_set(0, i):
+            posting = index.get(w)
+            if posting and len(posting) <= too_common:
+                shared.update(posting)
+        for j, _ in shared.most_common(_CANDIDATES):
             sim = words.similarity([i], [j])
             if sim >= CROSS_MIN_SIMILARITY:
                 scored.append((sim, i, j))

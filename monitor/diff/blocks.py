@@ -89,23 +89,20 @@ def _special_line(b: _Builder, line: str) -> bool:
 
 
 _BLANK_LINES = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
-BlockCache = dict[str, list[Piece]]
 
 
-def split_pieces(text: str, cache: BlockCache | None = None) -> list[Piece]:
-    """The pieces of a document, in reading order. Blocks (text between blank lines) are
-    parsed independently, so `cache` lets a second version reuse the first one's blocks."""
-    cache = {} if cache is None else cache
-    pieces: list[Piece] = []
-    for block in _BLANK_LINES.split(text.replace("\r\n", "\n").replace("\r", "\n")):
-        found = cache.get(block)
-        if found is None:
-            found = cache[block] = _parse_block(block)
-        pieces.extend(found)
-    return pieces
+def split_blocks(text: str) -> list[str]:
+    """The blocks of a document: text between blank lines. Each parses on its own, so blocks
+    shared by two versions need parsing only once."""
+    return _BLANK_LINES.split(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _parse_block(block: str) -> list[Piece]:
+def split_pieces(text: str) -> list[Piece]:
+    """The pieces of a document, in reading order."""
+    return [piece for block in split_blocks(text) for piece in parse_block(block)]
+
+
+def parse_block(block: str) -> list[Piece]:
     if "\n" not in block:  # the common case: a paragraph on one line
         stripped = block.strip()
         if not stripped:

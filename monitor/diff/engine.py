@@ -10,7 +10,7 @@ from diff_match_patch import diff_match_patch
 from .align import Op, align
 from .form import Vocabulary, is_form_only
 from .model import ChangeUnit, DiffResult, Span, SpanOp
-from .segment import Caches, Segment, segment
+from .segment import Segment, segment
 
 PlacedUnit = tuple[Op, ChangeUnit | None]
 _SPAN_OPS: dict[int, SpanOp] = {-1: "delete", 0: "equal", 1: "insert"}
@@ -26,8 +26,7 @@ def diff_placed(old: str, new: str, *, timeout: float = 0.5
                 ) -> tuple[DiffResult, list[PlacedUnit]]:
     """diff_texts, plus every operation (equal ones too) with its unit, for apply_units."""
     started = time.perf_counter()
-    caches = Caches()
-    old_segments, new_segments = segment(old, caches), segment(new, caches)
+    old_segments, new_segments = segment(old), segment(new)
     ops = align(old_segments, new_segments)
     builder = _UnitBuilder(old_segments, new_segments, timeout)
     placed: list[PlacedUnit] = [(op, builder.unit(op)) for op in ops]

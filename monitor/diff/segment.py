@@ -4,9 +4,10 @@ rows), each with its section path, readable text and alignment key."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .blocks import BlockCache, Piece, split_pieces
+from .blocks import Piece, parse_block, split_blocks
 from .patterns import is_anchor_only, is_back_to_top, is_date_line, is_link_only, is_toc_title
 from .sentences import clean_inline, sentence_key, split_sentences
 
@@ -45,12 +46,15 @@ class _PieceInfo:
     listish: bool  # a list item or only links: may be a table-of-contents entry
 
 
-@dataclass
-class Caches:
-    """Work shared by the two versions of one diff: most of their blocks are identical."""
+# Blocks analysed lately, by their text: two versions of a policy share most blocks, and the
+# service diffs each version against the previous one, which it analysed the time before.
+BLOCK_CACHE_SIZE = 20_000
 
-    blocks: BlockCache = field(default_factory=dict)
-    info: dict[int, _PieceInfo] = field(default_factory=dict)  # by id() of a cached Piece
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def analysed_block(block: str) -> tuple[tuple[Piece, _PieceInfo], ...]:
+    """The pieces of a block, each with what it says on its own (pure, hence cached)."""
+    return tuple((piece, _analyse(piece)) for piece in parse_block(block))
 
 
 def _title_like(title: str, numbered: bool) -> bool:
@@ -117,16 +121,11 @@ class _Sections:
         self.in_toc = is_toc_title(title)
 
 
-def segment(text: str, caches: Caches | None = None) -> list[Segment]:
+def segment(text: str) -> list[Segment]:
     """The segments of a document in reading order."""
-    caches = Caches() if caches is None else caches
-    pieces = split_pieces(text, caches.blocks)
-    infos = []
-    for piece in pieces:
-        info = caches.info.get(id(piece))
-        if info is None:
-            info = caches.info[id(piece)] = _analyse(piece)
-        infos.append(info)
+    analysed = [pair for block in split_blocks(text) for pair in analysed_block(block)]
+    pieces = [piece for piece, _ in analysed]
+    infos = [info for _, info in analysed]
     plain_allowed = sum(p.markdown_heading for p in pieces) < _MARKDOWN_HEADINGS_ENOUGH
     sections = _Sections()
     segments: list[Segment] = []

@@ -29,14 +29,18 @@ _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 # header/footer are page chrome unless they belong to a piece of content (HTML's own rule).
 _SECTIONING = frozenset({"article", "main", "section"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# Names only a consent banner or consent-management platform uses.
+# Consent-management platforms' own element names: never policy text. (Not "iubenda" or
+# "otnotice" alone: those vendors also host whole policies.)
 _CONSENT_VENDOR = re.compile(
-    r"onetrust|optanon|cookiebot|cybotcookiebot|usercentrics|truste|trustarc|didomi|cookieyes|"
-    r"cky-consent|iubenda|osano|quantcast|qc-cmp|sp_message|cmp-?banner|cmpbox|cc-banner|"
-    r"cc-window|cc-revoke|cookie-?law|cookie-?notice|cookie-?banner|cookie-?bar|cookie-?consent|"
-    r"cookie-?popup|cookie-?modal|cookie-?wall|cookie-?alert|cookie-?message|consent-?banner|"
-    r"consent-?manager|gdpr-?banner|gdpr-?consent|cmplz|borlabs|klaro|tarteaucitron|axeptio|"
-    r"moove_gdpr|eu-cookie",
+    r"onetrust|optanon|cookiebot|usercentrics|didomi|truste[-_]|trustarc|cky-consent|"
+    r"iubenda-cs|osano-cm|qc-cmp|sp_message|cmpbox|cmplz|borlabs|klaro|tarteaucitron|axeptio|"
+    r"moove_gdpr|cc-window|cc-banner|cc-revoke",
+    re.IGNORECASE,
+)
+# Generic banner names; a "cookie notice" can also be a whole policy page, hence size limits.
+_CONSENT_BANNER_NAME = re.compile(
+    r"cookie-?(law|notice|banner|bar|consent|popup|modal|wall|alert|message|overlay)|"
+    r"consent-?(banner|manager|popup|modal|bar)|gdpr-?(banner|consent|notice)|eu-cookie",
     re.IGNORECASE,
 )
 _CONSENT_WORD = re.compile(r"cookie|consent|gdpr|privacy-?banner", re.IGNORECASE)
@@ -46,6 +50,8 @@ _CONSENT_DECISION = re.compile(
     re.IGNORECASE)
 # Generous: some consent vendors put a long explanation in the banner itself.
 _BANNER_MAX_CHARS = 2500
+_SHORT_BANNER_CHARS = 1200
+_VENDOR_MAX_CHARS = 20_000  # preference centres list every vendor and purpose
 _FORM_MAX_CHARS = 1000
 _ACCORDION = re.compile(r"accordion|collaps|toggle|expand|disclosure", re.IGNORECASE)
 # Screen-reader-only text ("opens in a new tab") is invisible on the page.
@@ -60,10 +66,6 @@ _BUILDER_CHROME_IDS = frozenset({"scroll_to_top", "scroll_to_bottom", "wix_ads",
 def _names(el: html.HtmlElement) -> str:
     """id, class and aria-label of an element, for name-based rules."""
     return " ".join(el.get(a, "") for a in ("id", "class", "aria-label", "data-testid"))
-
-
-def _text_len(el: html.HtmlElement) -> int:
-    return len(" ".join(el.text_content().split()))
 
 
 def _short_text(el: html.HtmlElement, limit: int) -> str | None:
@@ -89,11 +91,18 @@ def _in_sectioning(el: html.HtmlElement) -> bool:
 
 
 def _is_hidden(el: html.HtmlElement, disclosed_ids: frozenset[str]) -> bool:
-    hidden = (el.get("hidden") is not None or el.get("aria-hidden", "").lower() == "true"
+    # hidden="until-found" content is findable in the page (accordions use it): visible text.
+    hidden = (el.get("hidden") not in (None, "until-found")
+              or el.get("aria-hidden", "").lower() == "true"
               or bool(_HIDDEN_STYLE.search(el.get("style", "")))
               or not _SCREEN_READER_ONLY.isdisjoint(el.get("class", "").lower().split()))
     # An accordion panel is hidden until its button is pressed: it is still policy text.
     return hidden and el.get("id") not in disclosed_ids
+
+
+def _has_decision_control(el: html.HtmlElement) -> bool:
+    controls = el.xpath(".//button | .//a | .//*[@role='button'] | .//input[@type='button']")
+    return any(_CONSENT_DECISION.match(c.text_content() or c.get("value", "")) for c in controls)
 
 
 def _is_consent_banner(el: html.HtmlElement) -> bool:
@@ -101,11 +110,15 @@ def _is_consent_banner(el: html.HtmlElement) -> bool:
     if not names.strip() or el.tag in ("html", "body", "main", "article"):
         return False
     if _CONSENT_VENDOR.search(names):
-        return el.find(".//main") is None and _text_len(el) <= _BANNER_MAX_CHARS * 4
-    if not _CONSENT_WORD.search(names) or _text_len(el) > _BANNER_MAX_CHARS:
+        return el.find(".//main") is None and _short_text(el, _VENDOR_MAX_CHARS) is not None
+    if not _CONSENT_WORD.search(names) or el.find(".//h1") is not None:
+        return False  # a banner has no page title; a cookie notice page does
+    text = _short_text(el, _BANNER_MAX_CHARS)
+    if text is None:
         return False
-    controls = el.xpath(".//button | .//a | .//*[@role='button'] | .//input[@type='button']")
-    return any(_CONSENT_DECISION.match(c.text_content() or c.get("value", "")) for c in controls)
+    if _CONSENT_BANNER_NAME.search(names) and len(text) <= _SHORT_BANNER_CHARS:
+        return True  # e.g. "This site uses cookies. ×"
+    return _has_decision_control(el)
 
 
 def _is_chrome_link_or_region(el: html.HtmlElement) -> bool:

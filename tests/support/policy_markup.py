@@ -333,7 +333,7 @@ class Markup:
         lines = [part.strip() for part in re.split(r"<br\s*/?>", cell)]
         out: list[str] = []
         items: list[str] = []
-        for line in lines + [""]:
+        for line in [line for line in lines if line] + [""]:
             item = _ITEM.match(line)
             if item:
                 items.append(f"<li>{inline_html(item.group(4))}</li>")
