@@ -85,6 +85,19 @@ def visible_text(page: str) -> str:
     return " ".join(htmlmod.unescape(text).split())
 
 
+_BLOCK_TAG = re.compile(
+    r"</?(p|div|li|ul|ol|h[1-6]|a|button|nav|header|footer|section|aside|main|article|br|tr|td|"
+    r"th|table|form|label|span)\b[^>]*>", re.IGNORECASE)
+
+
+def visible_lines(page: str) -> str:
+    """Visible text with a line break at every block-level or interactive element, so that menu
+    items and buttons do not run into the sentence before them."""
+    text = _TAG.sub(" ", _BLOCK_TAG.sub("\n", _INVISIBLE_BLOCKS.sub(" ", page)))
+    lines = (" ".join(line.split()) for line in htmlmod.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _bot_vendor(page: str) -> str | None:
     lowered = page[:300_000].lower()
     return next((name for name, marker in _BOT_MARKERS if marker.search(lowered)), None)
@@ -103,15 +116,26 @@ def _consent_share(text: str) -> float:
     return sum(1 for s in sentences if _CONSENT_WORDS.search(s)) / len(sentences)
 
 
+def _consent_char_share(text: str) -> float:
+    """Share of the characters of `text` in sentences about consent."""
+    if not text:
+        return 0.0
+    sentences = _SENTENCE.split(text)
+    return sum(len(s) for s in sentences if _CONSENT_WORDS.search(s)) / len(text)
+
+
 def _is_cookie_wall(page: str, text: str, key_len: int) -> bool:
     if key_len > _WALL_MAX_CHARS:
         return False
     seen = visible_text(page)
     if not (_CONSENT_CALL.search(seen) and _CONSENT_WORDS.search(seen)):
         return False
-    # Either the consent request was all there was (extraction drops banners), or what is left
-    # is itself mostly about consent.
-    return key_len < MIN_TEXT_CHARS or _consent_share(text) >= 0.5
+    # Either the consent request was most of what a reader sees (extraction drops banners, so
+    # nothing is left), or what is left is itself mostly about consent. A page of navigation and
+    # footer with the usual banner but no content is an empty extraction, not a wall.
+    if key_len < MIN_TEXT_CHARS:
+        return _consent_char_share(visible_lines(page)) >= 0.35
+    return _consent_share(text) >= 0.5
 
 
 def check_content(body: bytes, content_type: str | None, text: str, *, url: str) -> None:

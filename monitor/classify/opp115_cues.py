@@ -1,0 +1,286 @@
+"""Weighted cues for OPP-115's top-level categories, written by hand as data.
+
+Each category lists (weight, pattern) pairs; a segment's score for a category is the sum of the
+weights of the patterns found in it. Weights are round numbers chosen by reading the OPP-115 train
+split's errors: 1.0 means "this phrase alone states the practice", smaller weights are topic
+words that need company. Negative weights veto phrasings that only look like the practice.
+No OPP-115 text is copied here and nothing is fitted to it.
+"""
+
+from __future__ import annotations
+
+FIRST_PARTY = "First Party Collection/Use"
+THIRD_PARTY = "Third Party Sharing/Collection"
+CHOICE = "User Choice/Control"
+ACCESS = "User Access, Edit and Deletion"
+RETENTION = "Data Retention"
+SECURITY = "Data Security"
+POLICY_CHANGE = "Policy Change"
+DNT = "Do Not Track"
+AUDIENCES = "International and Specific Audiences"
+OTHER = "Other"
+
+# A section heading at the very start of a segment, after optional numbering ("3.", "iv)", "b.").
+HEAD = r"^\W{0,3}(?:(?:[ivx]{1,4}|\d{1,2}|[a-h])[.):]\s*|\d{1,2}\s+)?"
+# The site or company as the actor: "we", "us", or a capitalised name ("Acme may collect").
+WE = r"(?:\bwe|\bus|\bour (?:company|site|website|service)s?|(?-i:\b[A-Z][\w.&'-]+))"
+MODAL = r"(?:(?:may|will|also|might|can|could|only|generally|sometimes|automatically|" \
+        r"do|does|would|shall|typically|often|then|not|never|currently|collectively) )*"
+INFO = r"(?:personal(?:ly identifiable)? |non-personal |aggregate[d]? |anonymous |" \
+       r"de-identified |your |this |such |the |that |any |certain |some |account |contact )*" \
+       r"(?:information|data|info|details|pii|content)"
+RECIPIENT = r"(?:third[- ]part(?:y|ies)|affiliates?|(?:business |marketing |advertising |" \
+            r"trusted |joint |co-branded )?partners?|advertisers?|ad networks?|vendors?|" \
+            r"service providers?|(?:other |outside |unaffiliated |carefully selected |" \
+            r"reputable |select(?:ed)? )(?:companies|businesses|organizations|parties|entities)|" \
+            r"sponsors?|subsidiaries|parent (?:company|corporation)|law enforcement|" \
+            r"government(?:al)? (?:agencies|authorities|officials)|authorities|agents?|" \
+            r"contractors?|others|anyone|successors?|acquir(?:er|ing (?:company|entity))|" \
+            r"marketers|merchants|retailers|franchisees|other users|the public)"
+
+CUES: dict[str, list[tuple[float, str]]] = {
+    FIRST_PARTY: [
+        (0.8, WE + r" " + MODAL + r"(?:collect|gather|receive|obtain|record|log|store|request|"
+              r"ask (?:you )?for|process|learn|track|combine|merge|analy[sz]e|monitor|"
+              r"capture|save|access|keep track|aggregate|infer|derive)"),
+        (0.7, WE + r" " + MODAL + r"(?:use|uses|employ|utili[sz]e)s? " + INFO),
+        (0.7, r"\b(?:we|us) " + MODAL + r"(?:use|uses|employ|utili[sz]e|place|set|serve)s? "
+              r"(?:\"|“)?(?:cookies|web beacons|clear gifs|pixel|flash|local storage|log files|"
+              r"tracking technolog|analytics|session)"),
+        (0.6, r"\binformation (?:that |which )?(?:we|you) (?:collect|provide|submit|give|"
+              r"supply|enter|share with us|send us)"),
+        (0.6, r"\b(?:is|are|be|being|been) (?:automatically |also |only |not )?(?:collected|"
+              r"gathered|recorded|logged|received|obtained|used|processed|tracked)\b"),
+        (0.4, r"\bcollect(?:s|ed|ion|ing)?\b"),
+        (0.4, r"\b(?:cookies?|web beacons?|pixel tags?|clear gifs?|log files?|flash cookies|"
+              r"local storage|clickstream|server logs?)\b"),
+        (0.3, r"\b(?:ip address|browser type|device (?:identifier|id|information)|"
+              r"operating system|referring (?:page|url|website)|geo-?location|location "
+              r"(?:information|data))\b"),
+        (0.4, r"\b(?:to (?:improve|personali[sz]e|customi[sz]e|tailor|provide|process|fulfill|"
+              r"respond|administer|operate|analy[sz]e|measure|understand|deliver|send|contact|"
+              r"communicate|diagnose|enhance|recogni[sz]e|remember|verify|notify|complete|"
+              r"inform)|for (?:internal|marketing|analytics|research|statistical|editorial|"
+              r"promotional|business) (?:purposes|use))\b"),
+        (0.3, r"\b(?:name|e-?mail address|postal address|mailing address|phone number|"
+              r"telephone number|zip code|date of birth|birth ?date|credit card|gender|age|"
+              r"income|demographic|payment information|billing|username|password)\b"),
+        (0.4, r"\b(?:when you (?:register|sign up|create|use|visit|purchase|order|contact|"
+              r"subscribe|participate|enter|submit|provide|interact|access|apply|log ?in|"
+              r"download|browse|call|email|send)|(?:may )?require (?:that )?you (?:to )?provide|"
+              r"you (?:may |will )?(?:provide|give|submit|send) us|(?:asked|required) to "
+              r"(?:provide|enter|submit|supply)|you (?:voluntarily|choose to) provide)\b"),
+        (0.5, HEAD + r"(?:the )?(?:types of )?(?:personal )?information (?:we|that we) "
+              r"(?:collect|gather|receive)|" + HEAD + r"(?:how (?:we|do we) use|use of) "
+              r"(?:your |the )?(?:personal )?information|" + HEAD + r"(?:information|data) "
+              r"collection|" + HEAD + r"what (?:personal )?information do we"),
+    ],
+    THIRD_PARTY: [
+        (0.8, r"\b(?:share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|sell|"
+              r"sells|sold|rent|rents|release|transfer|transferred|provide|provided|give|"
+              r"make available|made available|pass|passed|forward|exchange|trade|furnish|"
+              r"report|send)\b[^.;]{0,90}\b" + RECIPIENT + r"\b"),
+        (1.0, r"\b(?:we|us|(?-i:[A-Z][\w.&'-]+)) " + MODAL + r"(?:share|disclose|sell|rent|"
+              r"release|transfer|lease|trade|exchange|make (?:\w+ )?available|provide (?:your|"
+              r"this|such|the|personal|certain|some|aggregate|information)|give (?:your|this|"
+              r"such|the|out))\b"),
+        (1.0, r"\b(?:third[- ]part(?:y|ies)|advertisers?|ad networks?|(?:advertising|analytics|"
+              r"marketing|business) (?:partners|companies|providers|networks|vendors|services)|"
+              r"partners|vendors|service providers|these (?:companies|parties|providers|"
+              r"services|sites)|other (?:companies|users|websites|sites|members)|they|"
+              r"google|facebook|twitter|doubleclick) " + MODAL + r"(?:use|collect|place|set|"
+              r"serve|receive|have access|access|obtain|gather|track|recognize|read|view|see|"
+              r"combine|record|log|store|provide|send|deliver|display|show)s?\b"),
+        (0.6, r"\bthird[- ]part(?:y|ies)\b|\b3rd part(?:y|ies)\b"),
+        (0.4, r"\b(?:share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|"
+              r"sell|sold|rent|release|transfer)\b"),
+        (0.5, r"\b(?:advertis(?:ers|ing (?:networks?|partners|companies|agents))|"
+              r"ad (?:networks?|servers?|partners)|analytics (?:providers?|companies|services)|"
+              r"google analytics|doubleclick|service providers?|business partners|"
+              r"affiliates?|sponsors?|vendors?|social (?:media|network(?:ing)?)|facebook|"
+              r"twitter|plug-?ins?|widgets?|payment (?:processors?|service)|processors?)\b"),
+        (0.7, r"\b(?:subpoenas?|court orders?|warrants?|law enforcement|legal process|"
+              r"required by (?:law|statute)|requires? (?:us )?(?:to )?by law|when the law "
+              r"requires|the law requires|comply with (?:the )?(?:law|applicable|legal|a)|"
+              r"merger|acquisition|bankruptcy|business transfers?|sale of (?:all|substantially|"
+              r"our|the company|assets|the business)|acquired|reorgani[sz]ation|"
+              r"successor)\b"),
+        (0.5, r"\b(?:on our behalf|(?:their|its) own privacy (?:policies|policy|practices|"
+              r"statements?)|(?:governed|covered) by (?:the|their|its) (?:own )?privacy|"
+              r"subject to (?:the|their|its) (?:own )?privacy|other companies|independently "
+              r"collect|outside (?:companies|parties)|co-branded|jointly)\b"),
+        (0.7, r"\b(?:publicly (?:available|visible|posted|displayed|accessible)|public "
+              r"(?:areas?|forums?|profiles?|activities|postings?|spaces?)|becomes? public|"
+              r"(?:read|viewed|seen|collected|used) by (?:other (?:users|people|members|"
+              r"visitors)|anyone|the public|others))\b"),
+        (-0.6, r"\b(?:do not|does not|don't|will not|never) (?:share|sell|rent|disclose|"
+               r"give|provide)[^.]{0,60}\bexcept\b"),
+    ],
+    CHOICE: [
+        (1.0, r"\bopt(?:ing|ed|s)?[- ]?(?:out|in)\b|\bopt-?outs?\b"),
+        (0.9, r"\bunsubscrib|\bremove (?:yourself|your name|your e-?mail) from"),
+        (0.4, r"\b(?:your )?choices?\b|\bchoose (?:not|to|whether)\b"),
+        (0.6, r"\b(?:you|users?) (?:may|can|could|will|have the (?:option|ability|opportunity|"
+              r"right)|are (?:free|able)) (?:to )?(?:also |always |at any time )?(?:choose|"
+              r"elect|decline|refuse|disable|turn off|block|reject|set|adjust|configure|"
+              r"withdraw|limit|stop|prevent|control|manage|object|revoke|restrict|change your "
+              r"(?:settings|preferences|mind))"),
+        (0.6, r"\b(?:browser (?:settings|preferences|options)|device settings|settings (?:of|on|"
+              r"in) your (?:browser|device|mobile)|set (?:up )?your browser|(?:disable|block|"
+              r"refuse|decline|reject|delete|remove|accept|manage|control) (?:the |all |our |"
+              r"most |certain |some )?(?:\"|“)?(?:cookies|persistent cookie|tracking technolog"
+              r"|location services))\b"),
+        (0.4, r"\b(?:consents?|preferences?|do not wish|(?:do not|don't) (?:want|wish)|"
+              r"permission|agree(?:ment)? to|no longer (?:wish|want)|stop receiving|"
+              r"authori[sz]ation|revoke|withdraw)\b"),
+        (0.6, r"\bif you (?:do not|don't|would (?:rather|prefer) not|prefer (?:not|that we "
+              r"not)|no longer) (?:want|wish|agree|like|accept|consent)"),
+        (0.3, r"\b(?:adjust|disable|turn off|block|settings|decline|refuse)\b"),
+        (0.4, r"\b(?:privacy settings|account settings|settings page|communication "
+              r"preferences|email preferences|ad choices|adchoices|network advertising "
+              r"initiative|aboutads)\b"),
+        (0.6, r"\b(?:choose|elect|decide) not to (?:provide|submit|give|share|register|"
+              r"accept|receive|participate)|(?:is|are) (?:entirely )?voluntary|(?:please )?"
+              r"do not (?:use|access|visit|submit)\b"),
+        (0.5, HEAD + r"(?:your |user )?(?:choices?|options|controls?|opt)"),
+    ],
+    ACCESS: [
+        (0.6, r"\b(?:access|review|update|correct|edit|modify|change|delete|remove|amend|"
+              r"inspect|view|erase|rectify|deactivate|cancel|close|obtain a copy of|add|"
+              r"clear|manage)(?:s|d|ing)?\b(?: or \w+| and \w+|,? \w+,)*[^.;]{0,50}?"
+              r"\b(?:your|their|his or her|the child's|childs|child's|my|any|such|the) "
+              r"(?:\w+ ){0,3}(?:information|data|profile|account|records?|info|registration|"
+              r"membership|settings|preferences|details|address|content|history)\b"),
+        (0.6, r"\b(?:you (?:may|can|will|have|are|also)|users? (?:may|can)|if you (?:wish|would|"
+              r"want|prefer|need|have)|wish to|would like to|requests?|ask (?:us )?to|please "
+              r"(?:contact|e-?mail|write|send|click)|log (?:in|on|into)|sign (?:in|into)|"
+              r"parents? (?:may|can)|to)\b[^.;]{0,60}?\b(?:access|review|update|correct|edit|"
+              r"modify|change|delete|remove|amend|inspect|view|erase|rectify|deactivate|"
+              r"changes|updates|corrections|deletion|removal)\b"),
+        (0.9, r"\b(?:delete|deactivate|close|cancel|terminate) (?:your|their|my|his or her|"
+              r"the) (?:\w+ )?(?:account|profile|membership)\b"),
+        (0.6, r"\bright to (?:access|request|correct|rectif|delete|erasure|inspect|amend|"
+              r"a copy)|request (?:for )?(?:access|correction|deletion|a copy)|copy of "
+              r"(?:your|the) (?:personal )?(?:information|data|records?)|access to (?:your|"
+              r"the) (?:personal )?(?:information|data|records?)"),
+        (0.4, r"\b(?:my account|account settings|profile page|edit profile|your account|"
+              r"profile settings|accuracy|accurate|inaccura|up[- ]to[- ]date|out of date|"
+              r"logging in|log in|sign(?:ing)? in)\b"),
+        (0.6, HEAD + r"(?:how (?:can|do) (?:i|you) )?(?:accessing|access|updating|update|"
+              r"correcting|correct|reviewing|review|changing|change|editing|edit|deleting|"
+              r"delete|managing|manage)\b"),
+        (-0.6, r"\b(?:third[- ]part(?:y|ies)|advertisers?|service providers|employees|agents|"
+               r"unauthori[sz]ed|we (?:may )?(?:use|share|disclose|collect)) (?:\w+ ){0,4}"
+               r"(?:access|have access)|\b(?:update|change|modify|revise|amend)s? (?:to )?"
+               r"(?:this|our|the) (?:privacy )?(?:policy|statement|notice)"),
+    ],
+    RETENTION: [
+        (1.0, r"\b(?:retain|retains|retained|retaining|retention)\b(?! (?:the services|"
+              r"outside))"),
+        (0.8, r"\b(?:keep|keeps|kept|store|stores|stored|maintain|maintains|maintained|"
+              r"preserve|hold|save|saved)\b[^.]{0,60}\b(?:for (?:as long as|a period|up to|"
+              r"\d+|the duration|the life|the length|no longer|longer|(?:a )?(?:limited|"
+              r"reasonable|short) (?:period|time)|[a-z]+ (?:days|months|years))|as long as|"
+              r"until|period of time|indefinitely|permanently)\b"),
+        (0.6, r"\bas long as (?:is |it is )?(?:necessary|needed|required|reasonably|"
+              r"your account|you (?:are|remain|have)|we (?:need|have))"),
+        (0.5, r"\b(?:archived?|archives|backup (?:copies|systems|media|tapes)|residual "
+              r"(?:copies|information|data)|after (?:you )?(?:close|delete|terminate|cancel))"),
+        (0.4, r"\b(?:store|stores|stored|save|saved|keep a copy|discard|discarded|purge[ds]?)\b"),
+        (0.7, r"\b(?:delete|deleted|deletes|destroy|destroyed|discard|erase|erased|purge|"
+              r"purged|remove|removed|expire|expires|anonymi[sz]e[ds]?)\b[^.]{0,60}\b(?:after|"
+              r"once|within|no longer|as soon as|periodically|when (?:it is )?no longer|"
+              r"at the end|upon)\b"),
+        (0.6, r"\b(?:(?:do|does|will) not|don't|never) (?:\w+ )?(?:store|keep|save|retain|"
+              r"maintain)\b"),
+        (0.5, r"\b(?:after|within|for) (?:a period of )?(?:\d+|one|two|three|six|twelve|"
+              r"eighteen|thirty|ninety) (?:\(\d+\) )?(?:business )?(?:days|months|years)\b"),
+        (0.8, HEAD + r"(?:data |information )?(?:retention|storage)|" + HEAD +
+              r"(?:how long|where) (?:do )?we (?:keep|store|retain)"),
+        (-0.8, r"\bcollection, (?:use,? )?(?:and |or )?(?:retention|storage)|use,? and "
+               r"retention|retention,? (?:and )?(?:use|disclosure)|(?:collect|use|process)"
+               r"(?:ion|ing|e)?,? (?:and |or )?(?:store|retain)s? "),
+    ],
+    SECURITY: [
+        (1.0, r"\b(?:encrypt(?:ion|ed|s)?|ssl|tls|https|firewalls?|secure sockets? layer|"
+              r"pci(?:-dss)?)\b"),
+        (0.7, r"(?<!social )(?<!social-)\b(?:secur(?:e|ity|ed|ely)|safeguards?|safeguarded|"
+              r"safeguarding)\b(?! (?:number|code|settings))"),
+        (0.6, r"\b(?:reasonable|appropriate|industry[- ]standard|commercially reasonable|"
+              r"administrative|technical|physical|electronic|managerial|organi[sz]ational)"
+              r" (?:\w+ )?(?:security|measures|safeguards|steps|precautions|procedures|"
+              r"controls)\b"),
+        (0.6, r"\b(?:unauthori[sz]ed (?:access|use|disclosure|alteration|acquisition)|protect "
+              r"(?:the |your |this |such |all )?(?:personal |personally identifiable )?"
+              r"(?:information|data|privacy)|confidential(?:ity)?|passwords?)\b"),
+        (0.5, r"\b(?:no (?:method|data transmission|security|system|transmission)|100% "
+              r"(?:secure|guaranteed|safe)|guarantee (?:the )?(?:security|absolute)|breach(?:es)?|"
+              r"compromised|intercept(?:ed|ion)?|impenetrable|phishing|hack(?:ers|ed|ing)?)\b"),
+        (0.6, r"\b(?:access (?:to (?:your |such |this |personal )?(?:personal )?(?:information|"
+              r"data) )?(?:is )?(?:limited|restricted)|(?:limit|restrict)s? access|employees "
+              r"(?:\w+ ){0,4}(?:access|need to know)|need to know|bound by (?:\w+ ){0,3}"
+              r"(?:confidentiality|obligations)|(?:contractually|contract) (?:\w+ ){0,4}"
+              r"(?:protect|confidential|secur|not to use|prohibited)|only (?:the )?information "
+              r"(?:they|needed|necessary|that is necessary|required))"),
+        (0.6, HEAD + r"(?:data |information |internet |site |our commitment to )?(?:security|"
+              r"safeguard|protecti(?:ng|on) (?:of )?(?:your )?(?:personal )?(?:information|"
+              r"data)|how (?:do )?we (?:protect|secure|safeguard)|is my (?:personal )?"
+              r"information (?:protected|secure|safe))"),
+    ],
+    POLICY_CHANGE: [
+        (1.0, r"\b(?:chang|modif|amend|revis|updat|alter)(?:e|es|ed|ing|ies|ication|ications|"
+              r"ment|ments|ions?)?\b[^.]{0,40}\b(?:this|our|the|these|its|any) (?:online |"
+              r"website |web site )?(?:privacy )?(?:policy|policies|statement|notice|terms|"
+              r"guidelines|practices)"),
+        (1.0, r"\b(?:this|our|the) (?:online )?(?:privacy )?(?:policy|statement|notice)\b"
+              r"[^.]{0,40}\b(?:chang|modif|amend|revis|updat)"),
+        (0.6, r"\b(?:material(?:ly)? chang|check (?:this page|back|this policy) (?:\w+ )?"
+              r"(?:periodically|often|regularly|frequently)|periodically (?:review|check|"
+              r"visit)|from time to time|continued use|continue to use|effective (?:upon|when|"
+              r"immediately)|(?:in|for) a (?:way|manner) (?:not|different|materially)|"
+              r"(?:post|posting|posted) (?:the |any )?(?:changes|modifications|revisions|"
+              r"updated|revised|new))"),
+        (0.5, r"\bnotify (?:you|users|parents)\b[^.]{0,50}\bchange|\bchanges?\b[^.]{0,40}"
+              r"\b(?:posted|notify|notice|effective)"),
+        (0.2, r"\b(?:last (?:updated|modified|revised)|effective (?:date|as of))\b"),
+        (-0.8, r"\b(?:changes?|updates?|modify|update) (?:to )?your (?:preferences|settings|"
+               r"information|account|profile|choices|personal)"),
+    ],
+    DNT: [
+        (1.2, r"\bdo[- ]not[- ]track\b|\bdnt\b|\btracking requests?\b|\bdo not track\b"),
+    ],
+    AUDIENCES: [
+        (1.0, r"\b(?:children|child|childs|child's|kids|minors?|under (?:the age of |age )?"
+              r"1[368]|coppa|teens?|teenagers|students?|younger than 1[368]|1[368] years)\b"),
+        (0.6, r"\b(?:parents?|guardians?)\b(?! (?:compan|corporation|organi[sz]ation|entit|"
+              r"firm))"),
+        (1.0, r"\b(?:california|shine the light|1798\.83|european (?:union|economic)|eea|"
+              r"privacy shield|switzerland|swiss|canadian|outside (?:of )?the (?:united "
+              r"states|u\.s\.|us|european)|international (?:users|visitors|transfers?|"
+              r"customers)|other countries|residents? of|nevada|gdpr|\beu\b)\b"),
+        (0.5, r"\b(?:safe harbou?r|united states|u\.s\.|country|countries|jurisdictions?|"
+              r"canada|transferred to|cross-border)\b"),
+    ],
+    OTHER: [
+        (1.0, r"\b(?:contact us|questions?|comments?|concerns?|complaints?|inquiries)\b"
+              r"[^.]{0,120}(?:@|\b(?:address|e-?mail|write|call|phone|mail|telephone|"
+              r"toll[- ]free|contact)\b)"),
+        (0.6, r"\b\d{3}[-. )]\d{3}[-. ]\d{4}\b|\b(?:suite|street|st\.|avenue|ave\.|road|"
+              r"blvd|p\.?o\.? box|attn)\b"),
+        (0.8, r"\b(?:last (?:updated|modified|revised)|effective (?:date|as of)|revision date)"
+              r"\b"),
+        (0.6, r"\b(?:this (?:privacy )?(?:policy|statement|notice) (?:applies|describes|"
+              r"explains|covers|sets (?:out|forth)|is intended|discloses|governs|tells|"
+              r"informs|outlines)|(?:takes?|take) (?:your )?privacy seriously|(?:we )?respects?"
+              r" (?:your|the) privacy|committed to (?:protecting|respecting|safeguarding)|"
+              r"privacy is important|welcome to|terms of (?:use|service)|not responsible "
+              r"for|no (?:control|responsibility)|links? to (?:other|third[- ]party|external)|"
+              r"linked (?:sites|websites)|(?:when we use|the terms?|we use the term|"
+              r"refers to|as used in this)|governing law|disputes?|arbitration)\b"),
+        (0.4, r"\b(?:introduction|overview|definitions?|scope|links? to other|summary|"
+              r"privacy officer|privacy coordinator|customer service)\b"),
+        (1.0, HEAD + r"(?:contact(?:ing)? us|how to contact|questions|links? to|"
+              r"third[- ]party (?:links|sites|websites)|other (?:web)?sites|introduction|"
+              r"overview|definitions|scope|governing law|terms of use)"),
+    ],
+}
