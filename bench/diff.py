@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import shutil
 import subprocess
@@ -115,6 +116,26 @@ def report(label: str, ours: Timings, git: Timings) -> None:
               f"target {limit * 1000:g} ms)")
 
 
+def pathological() -> dict[str, tuple[str, str]]:
+    """Synthetic worst cases: one giant unpunctuated block rewritten, a document of one repeated
+    sentence reordered, and 6,000 random sentences replaced by 6,000 others."""
+    rnd = random.Random(1)
+    vocab = [f"w{i}" for i in range(300)]
+
+    def words(n: int) -> str:
+        return " ".join(rnd.choice(vocab) for _ in range(n))
+
+    def sentences(n: int) -> str:
+        return " ".join(words(12).capitalize() + "." for _ in range(n))
+
+    repeated = ["Learn more."] * 3000 + ["We sell data."] * 2000
+    return {
+        "giant block (60k words)": (words(60_000), words(60_000)),
+        "repeated sentence (5k)": ("\n\n".join(repeated), "\n\n".join(repeated[::-1])),
+        "random rewrite (6k sentences)": (sentences(6000), sentences(6000)),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N pairs")
@@ -138,6 +159,9 @@ def main() -> int:
     if not args.no_cold:
         ours, git, _, _ = run_pairs(pairs, cold=True, with_git=with_git)
         report("cold", ours, git)
+    for name, (old, new) in pathological().items():
+        wall, _, result = time_ours(old, new)
+        print(f"pathological: {name:<30} {wall * 1000:8.1f} ms ({len(result.changes)} units)")
     return 0
 
 

@@ -26,6 +26,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor.context import Context, open_context
 from monitor.daemon_jobs import DispatchFn, OutboxJobs, dispatch_digests, dispatch_pending
+from monitor.errors import PolicywatchError
 from monitor.metrics import Metrics, MetricsServer
 from monitor.reload import ReloadOutcome, WatchlistWatcher
 from monitor.runner import CheckRunner, HostLimits, Running, Task, host_of
@@ -279,8 +280,12 @@ class Daemon:
                  extra={"policy": policy.name, "outcome": "backfill_started"})
         try:
             report = self._backfill(ctx, policy)
+        except PolicywatchError as exc:  # the archive is down or unreachable: try next run
+            log.warning("%s: backfill failed (%s); checking live anyway", policy.name, exc,
+                        extra={"policy": policy.name, "outcome": "backfill_failed"})
+            return
         except Exception:
-            log.exception("%s: backfill failed; checking live anyway", policy.name,
+            log.exception("%s: backfill crashed; checking live anyway", policy.name,
                           extra={"policy": policy.name, "outcome": "backfill_failed"})
             return
         log.info("%s: backfill done: %s", policy.name, report,

@@ -73,8 +73,10 @@ def _last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
 
 def _alert_counts_by_policy(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
     return {(row[0], row[1]): int(row[2]) for row in db.execute(
-        """SELECT c.policy, a.status, COUNT(*) FROM alerts a JOIN changes c ON c.id = a.change_id
-           WHERE a.status IN ('pending', 'sending', 'digest', 'failed') GROUP BY c.policy, a.status""")}
+        """SELECT c.policy, a.status, COUNT(*)
+           FROM alerts a JOIN changes c ON c.id = a.change_id
+           WHERE a.status IN ('pending', 'sending', 'digest', 'failed')
+           GROUP BY c.policy, a.status""")}
 
 
 def policy_statuses(db: sqlite_utils.Database, policies: Iterable[str]) -> list[PolicyStatus]:

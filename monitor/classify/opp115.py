@@ -11,8 +11,19 @@ from __future__ import annotations
 import re
 
 from .opp115_cues import (
-    ACCESS, AUDIENCES, CHOICE, CUES, DNT, FIRST_PARTY, OTHER, POLICY_CHANGE, RETENTION,
-    SECURITY, THIRD_PARTY,
+    ABOUT_THE_POLICY,
+    ACCESS,
+    AUDIENCE_FOCUS,
+    AUDIENCES,
+    CHOICE,
+    CUES,
+    DNT,
+    FIRST_PARTY,
+    OTHER,
+    POLICY_CHANGE,
+    RETENTION,
+    SECURITY,
+    THIRD_PARTY,
 )
 from .patterns import regex
 
@@ -34,8 +45,13 @@ COMPILED: dict[str, list[Cue]] = {
 }
 
 THRESHOLD = 1.0
+ABOUT_THRESHOLD = 2.0  # a broad practice named in a segment about the policy itself
+_ABOUT = regex(ABOUT_THE_POLICY)
+_AUDIENCE = regex(AUDIENCE_FOCUS)
+VETOED = (FIRST_PARTY, THIRD_PARTY, CHOICE, POLICY_CHANGE)
 WEAK_THRESHOLD = 0.8  # enough for the best category when none is strong
-DOMINANCE = 0.5  # a second label must score at least half the best one
+DOMINANCE = 0.5  # a broad label must score at least half the best one
+BROAD = (FIRST_PARTY, THIRD_PARTY)  # topics mentioned in passing by most segments
 SHORT = 60  # characters: below this a segment is usually a heading or a date line
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
@@ -68,12 +84,15 @@ def label_opp115(text: str) -> list[str]:
         return [OTHER]
     found = scores(text)
     best_score = max(found[cat] for cat in PRACTICES)
+    about = _ABOUT.search(text) is not None
+    focused = about or _AUDIENCE.search(text) is not None
     labels = [cat for cat in PRACTICES if found[cat] >= THRESHOLD
-              and found[cat] >= DOMINANCE * best_score]
+              and (cat not in BROAD or found[cat] >= DOMINANCE * best_score)
+              and not (focused and cat in VETOED and found[cat] < ABOUT_THRESHOLD)]
     if not labels and len(text) >= SHORT:
         best = max(PRACTICES, key=lambda cat: found[cat])
         if found[best] >= WEAK_THRESHOLD and found[best] > found[OTHER]:
             labels.append(best)
-    if found[OTHER] >= THRESHOLD or not labels:
+    if about or found[OTHER] >= THRESHOLD or not labels:
         labels.append(OTHER)
     return labels

@@ -22,11 +22,31 @@ OTHER = "Other"
 
 # A section heading at the very start of a segment, after optional numbering ("3.", "iv)", "b.").
 HEAD = r"^\W{0,3}(?:(?:[ivx]{1,4}|\d{1,2}|[a-h])[.):]\s*|\d{1,2}\s+)?"
-# The site or company as the actor: "we", "us", or a capitalised name ("Acme may collect").
-WE = r"(?:\bwe|\bus|\bour (?:company|site|website|service)s?|(?-i:\b[A-Z][\w.&'-]+))"
-MODAL = r"(?:(?:may|will|also|might|can|could|only|generally|sometimes|automatically|" \
-        r"do|does|would|shall|typically|often|then|not|never|currently|collectively) )*"
-INFO = r"(?:personal(?:ly identifiable)? |non-personal |aggregate[d]? |anonymous |" \
+# The site or company as the actor: "we"/"us", or a capitalised name ("Acme may collect",
+# "Acme collects"), never in a relative clause ("the information we collect" refers to a
+# practice, it does not state one).
+NOT_RELATIVE = r"(?<!information )(?<!information that )(?<!information which )(?<!data )" \
+               r"(?<!data that )(?<!details )(?<!content )"
+NAME = r"(?-i:\b(?!(?:To|Your|You|The|This|These|That|Those|Our|If|When|Where|How|What|Why|" \
+       r"Information|Data|Site|Sites|Third|They|Users?|Parents?|Partners?|Advertisers?|" \
+       r"Companies|Vendors|Google|Facebook|Twitter|Please|Each|Any|Some|Other|All|Such|" \
+       r"Personal|Public|Cookies|Websites?|Services?|Not|Do|By|Analytics)\b)[A-Z][a-z][\w.&'-]*)"
+MODAL = r"(?:and (?:our |its |their )?(?:[\w-]+ ){0,4}?)?(?:(?:may|will|also|might|can|could|" \
+        r"only|generally|sometimes|automatically|do|does|would|shall|typically|often|then|not|" \
+        r"never|currently|collectively|usually|occasionally|periodically) )*"
+NAME_MODAL = r"(?:(?:may|will|might|can|could|does|would|shall|also|generally|typically|" \
+             r"automatically|only|usually|never|currently) )+"
+
+
+def actor(verbs: str) -> str:
+    """The site as the subject of one of `verbs` (an alternation of base forms)."""
+    return (r"(?:" + NOT_RELATIVE + r"\b(?:we|us|our (?:company|site|website|service)s?) "
+            + MODAL + r"(?:" + verbs + r")|" + NAME + r" (?:" + NAME_MODAL + r"(?:" + verbs
+            + r")|(?:" + verbs + r")e?s))\b")
+
+
+INFO = r"(?:personal(?:ly)? (?:identifiable |identifying )?|non-personal |aggregate[d]? |" \
+       r"anonymous |health |usage |location |demographic |registration |" \
        r"de-identified |your |this |such |the |that |any |certain |some |account |contact )*" \
        r"(?:information|data|info|details|pii|content)"
 RECIPIENT = r"(?:third[- ]part(?:y|ies)|affiliates?|(?:business |marketing |advertising |" \
@@ -38,19 +58,38 @@ RECIPIENT = r"(?:third[- ]part(?:y|ies)|affiliates?|(?:business |marketing |adve
             r"contractors?|others|anyone|successors?|acquir(?:er|ing (?:company|entity))|" \
             r"marketers|merchants|retailers|franchisees|other users|the public)"
 
+ACCESS_VERB = r"(?:(?:access|review|update|correct|edit|modify|change|delete|remove|amend|" \
+              r"inspect|erase|rectify|deactivate|suppress|view)(?:s|d|ed|ing)?|obtain a copy of|" \
+              r"corrections?|deletion|removal|(?:make|request) changes)"
+ACCESS_OBJECT = r"\b(?:your|their|his or her|the child's|your childs?|my|any|such|the|that|" \
+                r"this|other|all|certain|some|personal|personally) (?:\w+ ){0,3}?" \
+                r"(?:information|data|profile|account|records?|info|registration|membership|" \
+                r"details|(?:e-?mail|postal|mailing|contact) address|history)\b"
+
 CUES: dict[str, list[tuple[float, str]]] = {
     FIRST_PARTY: [
-        (0.8, WE + r" " + MODAL + r"(?:collect|gather|receive|obtain|record|log|store|request|"
-              r"ask (?:you )?for|process|learn|track|combine|merge|analy[sz]e|monitor|"
-              r"capture|save|access|keep track|aggregate|infer|derive)"),
-        (0.7, WE + r" " + MODAL + r"(?:use|uses|employ|utili[sz]e)s? " + INFO),
-        (0.7, r"\b(?:we|us) " + MODAL + r"(?:use|uses|employ|utili[sz]e|place|set|serve)s? "
-              r"(?:\"|“)?(?:cookies|web beacons|clear gifs|pixel|flash|local storage|log files|"
+        (1.0, actor(r"collect|gather|receive|obtain|record|log|store|request|ask (?:you )?for|"
+                    r"process|learn|track|combine|merge|analy[sz]e|monitor|capture|save|"
+                    r"access|keep track|aggregate|infer|derive|get|acquire")),
+        (1.0, actor(r"use|employ|utili[sz]e") + r" (?:\w+ ){0,3}?" + INFO),
+        (1.0, r"\byou (?:may |will |can |might |also |voluntarily |choose to |may choose to )*"
+              r"(?:provide|give|submit|send|share|supply|disclose) (?:\w+ ){0,5}?(?:to|with) us\b|"
+              r"\bprovide us with\b|\b(?:help|helps|allow|allows|enable|enables|permit|permits)"
+              r" us to\b|\bwe (?:may )?(?:ask|invite|require) (?:you|our|users|visitors)\b"),
+        (0.6, r"^(?-i:to [a-z]|[a-z]\w+(?:,| or| and) )|" + actor(r"send|contact|email|e-mail|"
+              r"notify|call") + r" you\b"),
+        # an item of a list of uses: ends like a clause of a longer sentence
+        (0.6, r"(?:;|,| and| or)\W{0,3}$"),
+        (0.3, r"\bpurposes?\b"),
+        (0.8, actor(r"use|employ|utili[sz]e|place|set|serve") + r" (?:\w+ ){0,2}?(?:\"|“)?"
+              r"(?:cookies|web beacons|clear gifs|pixel|flash|local storage|log files|"
               r"tracking technolog|analytics|session)"),
-        (0.6, r"\binformation (?:that |which )?(?:we|you) (?:collect|provide|submit|give|"
+        (0.3, r"\binformation (?:that |which )?(?:we|you) (?:collect|provide|submit|give|"
               r"supply|enter|share with us|send us)"),
         (0.6, r"\b(?:is|are|be|being|been) (?:automatically |also |only |not )?(?:collected|"
-              r"gathered|recorded|logged|received|obtained|used|processed|tracked)\b"),
+              r"gathered|recorded|logged|received|obtained|used|processed|tracked)\b"
+              r"(?! (?:and (?:used|shared|disclosed) )?by (?:others|other|third|anyone|"
+              r"advertisers|these|those|them|such)| to identify)"),
         (0.4, r"\bcollect(?:s|ed|ion|ing)?\b"),
         (0.4, r"\b(?:cookies?|web beacons?|pixel tags?|clear gifs?|log files?|flash cookies|"
               r"local storage|clickstream|server logs?)\b"),
@@ -80,15 +119,16 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"sells|sold|rent|rents|release|transfer|transferred|provide|provided|give|"
               r"make available|made available|pass|passed|forward|exchange|trade|furnish|"
               r"report|send)\b[^.;]{0,90}\b" + RECIPIENT + r"\b"),
-        (1.0, r"\b(?:we|us|(?-i:[A-Z][\w.&'-]+)) " + MODAL + r"(?:share|disclose|sell|rent|"
-              r"release|transfer|lease|trade|exchange|make (?:\w+ )?available|provide (?:your|"
-              r"this|such|the|personal|certain|some|aggregate|information)|give (?:your|this|"
-              r"such|the|out))\b"),
+        (1.0, actor(r"(?:(?:use|collect|access|preserve|retain)(?:,| and| or| and/or)+ )?"
+                    r"(?:share|disclose|sell|rent|release|transfer|lease|trade|exchange)|make "
+                    r"(?:\w+ )?available|provide (?:your|this|such|the|personal|certain|some|"
+                    r"aggregate|information)|give (?:your|this|such|the|out)")),
         (1.0, r"\b(?:third[- ]part(?:y|ies)|advertisers?|ad networks?|(?:advertising|analytics|"
               r"marketing|business) (?:partners|companies|providers|networks|vendors|services)|"
               r"partners|vendors|service providers|these (?:companies|parties|providers|"
               r"services|sites)|other (?:companies|users|websites|sites|members)|they|"
-              r"google|facebook|twitter|doubleclick) " + MODAL + r"(?:use|collect|place|set|"
+              r"google|facebook|twitter|doubleclick|(?:companies|parties|providers|networks)"
+              r",? (?:which|who|that))" r" " + MODAL + r"(?:use|collect|place|set|"
               r"serve|receive|have access|access|obtain|gather|track|recognize|read|view|see|"
               r"combine|record|log|store|provide|send|deliver|display|show)s?\b"),
         (0.6, r"\bthird[- ]part(?:y|ies)\b|\b3rd part(?:y|ies)\b"),
@@ -99,7 +139,12 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"google analytics|doubleclick|service providers?|business partners|"
               r"affiliates?|sponsors?|vendors?|social (?:media|network(?:ing)?)|facebook|"
               r"twitter|plug-?ins?|widgets?|payment (?:processors?|service)|processors?)\b"),
-        (0.7, r"\b(?:subpoenas?|court orders?|warrants?|law enforcement|legal process|"
+        (0.8, r"\b(?:is|are|be|been|being) (?:\w+ )?(?:shared|disclosed|sold|transferred|"
+              r"rented|released|forwarded|made available|provided to)\b"),
+        (0.6, r"\b(?:protect (?:the |our )?(?:\w+ )?(?:rights|property|safety)|emergency|"
+              r"fraud|legal (?:rights|claims|action|requests?|obligations?)|litigation|"
+              r"(?:applicable )?laws?,? (?:or )?regulations?|good faith belief)\b"),
+        (0.8, r"\b(?:subpoenas?|court orders?|warrants?|law enforcement|legal process|"
               r"required by (?:law|statute)|requires? (?:us )?(?:to )?by law|when the law "
               r"requires|the law requires|comply with (?:the )?(?:law|applicable|legal|a)|"
               r"merger|acquisition|bankruptcy|business transfers?|sale of (?:all|substantially|"
@@ -111,52 +156,52 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"collect|outside (?:companies|parties)|co-branded|jointly)\b"),
         (0.7, r"\b(?:publicly (?:available|visible|posted|displayed|accessible)|public "
               r"(?:areas?|forums?|profiles?|activities|postings?|spaces?)|becomes? public|"
-              r"(?:read|viewed|seen|collected|used) by (?:other (?:users|people|members|"
-              r"visitors)|anyone|the public|others))\b"),
+              r"(?:read|viewed|seen|collected|used|accessed|searchable) by (?:other (?:users|"
+              r"people|members|visitors)|anyone|the public|others)|(?:available|visible) to "
+              r"(?:other (?:users|people|members)|the public|anyone|others))\b"),
         (-0.6, r"\b(?:do not|does not|don't|will not|never) (?:share|sell|rent|disclose|"
                r"give|provide)[^.]{0,60}\bexcept\b"),
     ],
     CHOICE: [
         (1.0, r"\bopt(?:ing|ed|s)?[- ]?(?:out|in)\b|\bopt-?outs?\b"),
-        (0.9, r"\bunsubscrib|\bremove (?:yourself|your name|your e-?mail) from"),
-        (0.4, r"\b(?:your )?choices?\b|\bchoose (?:not|to|whether)\b"),
+        (1.0, r"\bunsubscrib|\bremove (?:yourself|your name|your e-?mail) from"),
+        (0.3, r"\b(?:your )?choices?\b|\bchoose (?:not|to|whether)\b"),
         (0.6, r"\b(?:you|users?) (?:may|can|could|will|have the (?:option|ability|opportunity|"
               r"right)|are (?:free|able)) (?:to )?(?:also |always |at any time )?(?:choose|"
               r"elect|decline|refuse|disable|turn off|block|reject|set|adjust|configure|"
               r"withdraw|limit|stop|prevent|control|manage|object|revoke|restrict|change your "
               r"(?:settings|preferences|mind))"),
         (0.6, r"\b(?:browser (?:settings|preferences|options)|device settings|settings (?:of|on|"
-              r"in) your (?:browser|device|mobile)|set (?:up )?your browser|(?:disable|block|"
-              r"refuse|decline|reject|delete|remove|accept|manage|control) (?:the |all |our |"
-              r"most |certain |some )?(?:\"|“)?(?:cookies|persistent cookie|tracking technolog"
-              r"|location services))\b"),
+              r"in) your (?:web |internet |mobile )?(?:browser|device|mobile)|set (?:up )?your "
+              r"browser|(?:disable|block|refuse|decline|reject|delete|remove|accept|manage|"
+              r"control) (?:the |all |our |most |certain |some )?(?:\"|“)?(?:cookies|persistent "
+              r"cookie|tracking technolog|location services))\b"),
         (0.4, r"\b(?:consents?|preferences?|do not wish|(?:do not|don't) (?:want|wish)|"
               r"permission|agree(?:ment)? to|no longer (?:wish|want)|stop receiving|"
-              r"authori[sz]ation|revoke|withdraw)\b"),
+              r"authori[sz]ation|revoke|withdraw|objection|object to)\b"),
+        (0.4, r"\b(?:ask (?:for )?|obtain|get|receive|seek|with|without|have) your (?:\w+ )?"
+              r"(?:consent|permission|authori[sz]ation)|\bprefer (?:not|that we not) to\b|"
+              r"\b(?:want|wish|like) (?:not )?to (?:receive|be included|hear)|"
+              r"\b(?:control|manage|limit|restrict) (?:how|whether|which|who|the use)\b"),
         (0.6, r"\bif you (?:do not|don't|would (?:rather|prefer) not|prefer (?:not|that we "
               r"not)|no longer) (?:want|wish|agree|like|accept|consent)"),
         (0.3, r"\b(?:adjust|disable|turn off|block|settings|decline|refuse)\b"),
-        (0.4, r"\b(?:privacy settings|account settings|settings page|communication "
-              r"preferences|email preferences|ad choices|adchoices|network advertising "
-              r"initiative|aboutads)\b"),
+        (0.4, r"\b(?:privacy settings|account settings|settings page|(?:communication|marketing|"
+              r"e-?mail|advertising|subscription) preferences|preferences page|ad choices|"
+              r"adchoices|network advertising initiative|aboutads)\b"),
         (0.6, r"\b(?:choose|elect|decide) not to (?:provide|submit|give|share|register|"
               r"accept|receive|participate)|(?:is|are) (?:entirely )?voluntary|(?:please )?"
               r"do not (?:use|access|visit|submit)\b"),
         (0.5, HEAD + r"(?:your |user )?(?:choices?|options|controls?|opt)"),
     ],
     ACCESS: [
-        (0.6, r"\b(?:access|review|update|correct|edit|modify|change|delete|remove|amend|"
-              r"inspect|view|erase|rectify|deactivate|cancel|close|obtain a copy of|add|"
-              r"clear|manage)(?:s|d|ing)?\b(?: or \w+| and \w+|,? \w+,)*[^.;]{0,50}?"
-              r"\b(?:your|their|his or her|the child's|childs|child's|my|any|such|the) "
-              r"(?:\w+ ){0,3}(?:information|data|profile|account|records?|info|registration|"
-              r"membership|settings|preferences|details|address|content|history)\b"),
-        (0.6, r"\b(?:you (?:may|can|will|have|are|also)|users? (?:may|can)|if you (?:wish|would|"
-              r"want|prefer|need|have)|wish to|would like to|requests?|ask (?:us )?to|please "
-              r"(?:contact|e-?mail|write|send|click)|log (?:in|on|into)|sign (?:in|into)|"
-              r"parents? (?:may|can)|to)\b[^.;]{0,60}?\b(?:access|review|update|correct|edit|"
-              r"modify|change|delete|remove|amend|inspect|view|erase|rectify|deactivate|"
-              r"changes|updates|corrections|deletion|removal)\b"),
+        (1.0, r"\b(?:you (?:may|can|will|have|are|also|should)|users? (?:may|can)|if you (?:wish|"
+              r"would|want|prefer|need)|wish to|would like to|requests?|ask (?:us )?to|"
+              r"please (?:contact|e-?mail|write|send|click)|log (?:in|on|into)|sign (?:in|into)|"
+              r"parents? (?:may|can)|upon request|want us to|like us to)\b[^.;]{0,40}?\b"
+              + ACCESS_VERB + r"\b"
+              r"[^.;]{0,25}?(?:" + ACCESS_OBJECT + r"|\b(?:it|them)\b)"),
+        (0.5, r"\b" + ACCESS_VERB + r"\b[^.;]{0,25}?" + ACCESS_OBJECT),
         (0.9, r"\b(?:delete|deactivate|close|cancel|terminate) (?:your|their|my|his or her|"
               r"the) (?:\w+ )?(?:account|profile|membership)\b"),
         (0.6, r"\bright to (?:access|request|correct|rectif|delete|erasure|inspect|amend|"
@@ -197,31 +242,38 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"eighteen|thirty|ninety) (?:\(\d+\) )?(?:business )?(?:days|months|years)\b"),
         (0.8, HEAD + r"(?:data |information )?(?:retention|storage)|" + HEAD +
               r"(?:how long|where) (?:do )?we (?:keep|store|retain)"),
+        (-1.0, r"\b(?:we (?:have )?retained|retained (?:by us )?to (?:perform|provide|help|"
+               r"assist))\b"),
         (-0.8, r"\bcollection, (?:use,? )?(?:and |or )?(?:retention|storage)|use,? and "
                r"retention|retention,? (?:and )?(?:use|disclosure)|(?:collect|use|process)"
                r"(?:ion|ing|e)?,? (?:and |or )?(?:store|retain)s? "),
     ],
     SECURITY: [
-        (1.0, r"\b(?:encrypt(?:ion|ed|s)?|ssl|tls|https|firewalls?|secure sockets? layer|"
+        (1.0, r"\b(?:encrypt(?:ion|ed|s)?|ssl|tls|https(?!:)|firewalls?|secure sockets? layer|"
               r"pci(?:-dss)?)\b"),
         (0.7, r"(?<!social )(?<!social-)\b(?:secur(?:e|ity|ed|ely)|safeguards?|safeguarded|"
               r"safeguarding)\b(?! (?:number|code|settings))"),
-        (0.6, r"\b(?:reasonable|appropriate|industry[- ]standard|commercially reasonable|"
+        (1.0, r"\b(?:reasonable|appropriate|industry[- ]standard|commercially reasonable|"
               r"administrative|technical|physical|electronic|managerial|organi[sz]ational)"
               r" (?:\w+ )?(?:security|measures|safeguards|steps|precautions|procedures|"
               r"controls)\b"),
         (0.6, r"\b(?:unauthori[sz]ed (?:access|use|disclosure|alteration|acquisition)|protect "
               r"(?:the |your |this |such |all )?(?:personal |personally identifiable )?"
-              r"(?:information|data|privacy)|confidential(?:ity)?|passwords?)\b"),
-        (0.5, r"\b(?:no (?:method|data transmission|security|system|transmission)|100% "
+              r"(?:information|data|privacy)|confidential(?:ity)?)\b"),
+        (0.4, r"\bpasswords?\b"),
+        (1.0, r"\b(?:no (?:method|data transmission|security|system|transmission)|100% "
               r"(?:secure|guaranteed|safe)|guarantee (?:the )?(?:security|absolute)|breach(?:es)?|"
               r"compromised|intercept(?:ed|ion)?|impenetrable|phishing|hack(?:ers|ed|ing)?)\b"),
-        (0.6, r"\b(?:access (?:to (?:your |such |this |personal )?(?:personal )?(?:information|"
+        (0.8, r"\b(?:access (?:to (?:your |such |this |personal )?(?:personal )?(?:information|"
               r"data) )?(?:is )?(?:limited|restricted)|(?:limit|restrict)s? access|employees "
               r"(?:\w+ ){0,4}(?:access|need to know)|need to know|bound by (?:\w+ ){0,3}"
               r"(?:confidentiality|obligations)|(?:contractually|contract) (?:\w+ ){0,4}"
               r"(?:protect|confidential|secur|not to use|prohibited)|only (?:the )?information "
               r"(?:they|needed|necessary|that is necessary|required))"),
+        (1.0, r"\b(?:(?:restrict|limit)s? (?:their |its )?access|comparable level of protection|"
+              r"(?:manage|handle) (?:your |customers' )?personal information (?:properly|"
+              r"appropriately|securely)|require (?:\w+ ){0,4}(?:to|that they) (?:protect|keep|"
+              r"maintain|manage))"),
         (0.6, HEAD + r"(?:data |information |internet |site |our commitment to )?(?:security|"
               r"safeguard|protecti(?:ng|on) (?:of )?(?:your )?(?:personal )?(?:information|"
               r"data)|how (?:do )?we (?:protect|secure|safeguard)|is my (?:personal )?"
@@ -242,7 +294,8 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"updated|revised|new))"),
         (0.5, r"\bnotify (?:you|users|parents)\b[^.]{0,50}\bchange|\bchanges?\b[^.]{0,40}"
               r"\b(?:posted|notify|notice|effective)"),
-        (0.2, r"\b(?:last (?:updated|modified|revised)|effective (?:date|as of))\b"),
+        (-1.0, r"\b(?:(?:was|were|is) (?:last )?(?:updated|modified|revised|amended) "
+               r"(?:on|as of|effective)|last (?:updated|modified|revised))\b"),
         (-0.8, r"\b(?:changes?|updates?|modify|update) (?:to )?your (?:preferences|settings|"
                r"information|account|profile|choices|personal)"),
     ],
@@ -251,10 +304,12 @@ CUES: dict[str, list[tuple[float, str]]] = {
     ],
     AUDIENCES: [
         (1.0, r"\b(?:children|child|childs|child's|kids|minors?|under (?:the age of |age )?"
-              r"1[368]|coppa|teens?|teenagers|students?|younger than 1[368]|1[368] years)\b"),
+              r"1[368]|coppa|teens?|teenagers|younger than 1[368]|1[368] years)\b"),
+        (0.6, r"\b(?:students?|california)\b"),
         (0.6, r"\b(?:parents?|guardians?)\b(?! (?:compan|corporation|organi[sz]ation|entit|"
               r"firm))"),
-        (1.0, r"\b(?:california|shine the light|1798\.83|european (?:union|economic)|eea|"
+        (1.0, r"\b(?:california (?:residents?|law|privacy|civil|customers|users|consumers)|"
+              r"your california|shine the light|1798\.83|european (?:union|economic)|eea|"
               r"privacy shield|switzerland|swiss|canadian|outside (?:of )?the (?:united "
               r"states|u\.s\.|us|european)|international (?:users|visitors|transfers?|"
               r"customers)|other countries|residents? of|nevada|gdpr|\beu\b)\b"),
@@ -262,11 +317,12 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"canada|transferred to|cross-border)\b"),
     ],
     OTHER: [
-        (1.0, r"\b(?:contact us|questions?|comments?|concerns?|complaints?|inquiries)\b"
-              r"[^.]{0,120}(?:@|\b(?:address|e-?mail|write|call|phone|mail|telephone|"
-              r"toll[- ]free|contact)\b)"),
-        (0.6, r"\b\d{3}[-. )]\d{3}[-. ]\d{4}\b|\b(?:suite|street|st\.|avenue|ave\.|road|"
-              r"blvd|p\.?o\.? box|attn)\b"),
+        # how to reach the company: an e-mail address, a phone number, a postal address
+        (0.8, r"[\w.+-]+@[\w-]+\.\w|\b\d{3}[-. )]\s?\d{3}[-. ]\d{4}\b|\b(?:suite \d|p\.?o\.? "
+              r"box|attn\b|attention:)|\b\d+ [A-Z][a-z]+ (?:street|st\.|avenue|ave\.|road|"
+              r"blvd|drive|way|parkway)\b"),
+        (0.5, r"\b(?:contact us|questions?|comments?|concerns?|complaints?|inquiries|write to "
+              r"us|reach us)\b"),
         (0.8, r"\b(?:last (?:updated|modified|revised)|effective (?:date|as of)|revision date)"
               r"\b"),
         (0.6, r"\b(?:this (?:privacy )?(?:policy|statement|notice) (?:applies|describes|"
@@ -275,7 +331,7 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r" (?:your|the) privacy|committed to (?:protecting|respecting|safeguarding)|"
               r"privacy is important|welcome to|terms of (?:use|service)|not responsible "
               r"for|no (?:control|responsibility)|links? to (?:other|third[- ]party|external)|"
-              r"linked (?:sites|websites)|(?:when we use|the terms?|we use the term|"
+              r"linked (?:sites|websites)|(?:when we use the term|the term [\"“]|we use the term|"
               r"refers to|as used in this)|governing law|disputes?|arbitration)\b"),
         (0.4, r"\b(?:introduction|overview|definitions?|scope|links? to other|summary|"
               r"privacy officer|privacy coordinator|customer service)\b"),
@@ -284,3 +340,23 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"overview|definitions|scope|governing law|terms of use)"),
     ],
 }
+
+# Segments about the policy itself (its scope, the company's commitment, other sites it does not
+# cover) are `Other`; practices they name in passing ("how we collect and share") don't count.
+ABOUT_THE_POLICY = (
+    r"\b(?:this|our|the) (?:online )?(?:privacy )?(?:policy|statement|notice|privacy policy)\b"
+    r"[^.]{0,30}\b(?:tells|describes|covers|sets (?:out|forth)|details|explains|applies|"
+    r"discloses|outlines|informs|governs|is intended|is designed|does not apply|only applies)"
+    r"|\b(?:committed to (?:protecting|respecting|safeguarding|maintaining)|respects? (?:the|"
+    r"your) privacy|takes? (?:\w+ )?(?:very )?seriously|privacy is (?:very )?important|"
+    r"we value your)"
+    r"|\b(?:(?:is|are) not responsible for|(?:has|have) no (?:control|responsibility))"
+)
+
+# Segments written for a specific audience (children and their parents, California residents)
+# are labelled with that audience only: the practices they mention are the audience's rules.
+AUDIENCE_FOCUS = (
+    r"\b(?:children|child|childs|child's|kids|minors?|under (?:the age of |age )?1[368]|coppa|"
+    r"shine the light|1798\.83|california (?:residents?|customers|users|privacy rights|"
+    r"civil code|law))\b"
+)

@@ -125,9 +125,10 @@ def history(state: CliState, name: str, fmt: str) -> None:
     versions = timeline(open_db(watchlist.settings.database), name)
     if not versions:
         raise click.ClickException(f"no stored versions of {name!r}")
-    rows: list[dict[str, Any]] = [{"version": v.number, "first_seen": v.first_seen, "last_seen": v.last_seen,
-             "source": v.source, "archive_timestamp": v.archive_timestamp, "chars": v.chars,
-             "sha256": v.norm_hash} for v in versions]
+    rows: list[dict[str, Any]] = [
+        {"version": v.number, "first_seen": v.first_seen, "last_seen": v.last_seen,
+         "source": v.source, "archive_timestamp": v.archive_timestamp, "chars": v.chars,
+         "sha256": v.norm_hash} for v in versions]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

@@ -9,7 +9,6 @@ top"), headings added or removed without their text, reordering, and typo fixes.
 from __future__ import annotations
 
 from collections import Counter
-from difflib import SequenceMatcher
 
 import ftfy
 
@@ -72,18 +71,15 @@ def _date_only(old: list[Segment], new: list[Segment]) -> bool:
 
 
 def _typo_fixes(old_key: str, new_key: str, vocab: Vocabulary) -> bool:
-    """One or two single-word replacements, each a misspelling corrected."""
+    """One or two single-word replacements, each a misspelling corrected. Replacing words one
+    for one keeps every other word in place, so comparing position by position suffices."""
     old_words, new_words = words_of(old_key), words_of(new_key)
-    edits = [op for op in SequenceMatcher(None, old_words, new_words, autojunk=False)
-             .get_opcodes() if op[0] != "equal"]
+    if len(old_words) != len(new_words):
+        return False
+    edits = [(a, b) for a, b in zip(old_words, new_words, strict=True) if a != b]
     if not 1 <= len(edits) <= _MAX_TYPO_FIXES:
         return False
-    for tag, i1, i2, j1, j2 in edits:
-        if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
-            return False
-        if not is_typo_fix(old_words[i1], new_words[j1], vocab):
-            return False
-    return True
+    return all(is_typo_fix(a, b, vocab) for a, b in edits)
 
 
 def is_typo_fix(before: str, after: str, vocab: Vocabulary) -> bool:

@@ -24,7 +24,7 @@ CATEGORIES: tuple[str, ...] = (
 
 def severity_rank(severity: str) -> int:
     """0 for none up to 3 for high; unknown names rank as none."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0  # type: ignore[arg-type]
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 @dataclass

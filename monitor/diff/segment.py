@@ -91,6 +91,10 @@ def _heading_hint(piece: Piece, clean: str) -> tuple[int, str]:
     return (_PLAIN_LEVEL, clean) if _title_like(clean, False) else (0, "")
 
 
+def has_word(text: str) -> bool:
+    return text[:1].isalnum() or _HAS_WORD.search(text) is not None
+
+
 def _analyse(piece: Piece) -> _PieceInfo:
     clean = clean_inline(piece.text)
     level, title = (piece.level, clean) if piece.kind == "heading" else (
@@ -99,7 +103,7 @@ def _analyse(piece: Piece) -> _PieceInfo:
     if piece.kind != "heading" and level in (0, _PLAIN_LEVEL):
         texts = [clean] if piece.kind == "row" else split_sentences(clean)
         sentences = [(t, k, len(t) < _BACK_TO_TOP_MAX and is_back_to_top(t)) for t in texts
-                     if _HAS_WORD.search(k := sentence_key(t))]
+                     if has_word(k := sentence_key(t))]
     listish = piece.kind == "item" or is_link_only(piece.text)
     title_key = sentence_key(title) if level else ""
     return _PieceInfo(sentences, level, title, title_key, is_anchor_only(piece.text), listish)
@@ -135,7 +139,7 @@ def segment(text: str) -> list[Segment]:
         if level == _PLAIN_LEVEL and piece.kind != "heading":
             following = infos[i + 1] if i + 1 < len(infos) else None
             level = level if plain_allowed and _is_body(following, pieces[i + 1:i + 2]) else 0
-        if level and _HAS_WORD.search(info.title):
+        if level and has_word(info.title):
             sections.enter(level, info.title)
             segments.append(Segment(info.title, info.title_key, sections.path, True,
                                     sections.in_toc))

@@ -101,7 +101,7 @@ _FOLD_MAP = {chr(c): r for c, r in _QUOTES.items()}
 _FOLDABLE = re.compile("[" + re.escape("".join(_FOLD_MAP)) + "]|" + _ZERO_WIDTH.pattern)
 # Text normalise_key might change beyond spaces (Markdown syntax, a table rule, something like a
 # list marker at the start) takes the slow path; this may over-match, never under-match.
-_SPECIAL = re.compile(r"[|#>*_\[\]`]|---")
+_SPECIAL = re.compile(r"[|#>*_\[\]`]")
 _LIST_START = re.compile(r"\s*(?:[-+\u2022\u25e6\u25aa\u25cf\u00b7\u2023\u2043(]|\w{1,3}[.)])")
 
 
@@ -112,7 +112,7 @@ def sentence_key(sentence: str) -> str:
         if not unicodedata.is_normalized("NFKC", sentence):
             sentence = unicodedata.normalize("NFKC", sentence)
         sentence = _FOLDABLE.sub(lambda m: _FOLD_MAP.get(m.group(), ""), sentence)
-    if _SPECIAL.search(sentence) or _LIST_START.match(sentence):
+    if _SPECIAL.search(sentence) or "---" in sentence or _LIST_START.match(sentence):
         return normalise_key(sentence).lower()
     return " ".join(sentence.split()).lower()
 
