@@ -30,7 +30,7 @@ from monitor.errors import PolicywatchError
 from monitor.metrics import Metrics, MetricsServer
 from monitor.reload import ReloadOutcome, WatchlistWatcher
 from monitor.runner import CheckRunner, HostLimits, Running, Task, host_of
-from monitor.scheduler import PolicyJobs, plan_reload
+from monitor.scheduler import PolicyJobs, plan_reload, retry_delay
 from monitor.timeutil import Clock, iso, parse_iso, utcnow
 from monitor.watchlist import Policy, Watchlist
 from storage.checks import CheckRecord, record_check
@@ -91,6 +91,7 @@ class Daemon:
         self._db_lock = threading.Lock()
         self._local = threading.local()
         self._backfilled: set[str] = set()
+        self._failures: dict[str, int] = {}  # consecutive transient failures per policy
         self._stop = threading.Event()
         self._stopped = False
         self._reload_requested = threading.Event()
@@ -303,8 +304,23 @@ class Daemon:
         changed = getattr(result, "change_id", None) is not None
         self.metrics.record_check(result.outcome, result.reason, result.severity, changed,
                                   time.monotonic() - started)
+        self._plan_retry(policy, result)
         if changed:
             self.outbox.wake()
+
+    def _plan_retry(self, policy: Policy, result: Any) -> None:
+        """Transient failures (and suspect pages awaiting confirmation) are tried again soon,
+        with a doubling delay, instead of a whole interval later."""
+        if not (result.outcome in ("failed", "suspect") and getattr(result, "transient", None)):
+            self._failures.pop(policy.name, None)
+            return
+        count = self._failures[policy.name] = self._failures.get(policy.name, 0) + 1
+        delay = retry_delay(count, policy.interval)
+        if delay is not None and not self._stop.is_set():
+            when = self.jobs.retry(policy.name, delay)
+            log.info("%s: transient %s; retrying at %s (failure %d in a row)", policy.name,
+                     result.reason, iso(when), count,
+                     extra={"policy": policy.name, "outcome": "retry_scheduled"})
 
     def _record_crash(self, policy: Policy, exc: Exception, seconds: float) -> None:
         now = self._clock()

@@ -24,10 +24,24 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.watchlist import Policy, Watchlist
 
 CATCHUP_SPREAD = 60.0  # seconds over which overdue and new policies are spread at start
+RETRY_BASE = 300.0  # first retry after a transient failure; doubles with each further failure
+
+
+def retry_delay(consecutive_failures: int, interval: int) -> float | None:
+    """How soon to try again after transient failures, or None when the regular run comes first.
+    A daily policy hit by a network blip is retried in minutes, not a day later."""
+    if consecutive_failures < 1:
+        return None
+    delay = RETRY_BASE * 2 ** min(consecutive_failures - 1, 10)
+    return delay if delay < interval else None
 
 
 def job_id(policy: str) -> str:
     return f"policy:{policy}"
+
+
+def retry_job_id(policy: str) -> str:
+    return f"retry:{policy}"
 
 
 def first_run(last: datetime | None, interval: int, now: datetime, *, spread: float,
@@ -110,8 +124,21 @@ class PolicyJobs:
             self.add(policy, last_checks.get(policy.name), jitter_fraction)
 
     def remove(self, name: str) -> None:
-        if self._scheduler.get_job(job_id(name)) is not None:
-            self._scheduler.remove_job(job_id(name))
+        for ident in (job_id(name), retry_job_id(name)):
+            if self._scheduler.get_job(ident) is not None:
+                self._scheduler.remove_job(ident)
+
+    def retry(self, name: str, delay: float) -> datetime:
+        """A one-off extra run `delay` seconds from now (the regular schedule is unchanged)."""
+        when = self._clock() + timedelta(seconds=delay)
+        self._scheduler.add_job(self._on_due, "date", run_date=when, args=[name],
+                                id=retry_job_id(name), name=f"retry {name}",
+                                replace_existing=True, misfire_grace_time=None)
+        return when
+
+    def retry_at(self, name: str) -> datetime | None:
+        job = self._scheduler.get_job(retry_job_id(name))
+        return job.next_run_time if job is not None else None
 
     def next_run(self, name: str) -> datetime | None:
         job = self._scheduler.get_job(job_id(name))

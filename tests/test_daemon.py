@@ -341,3 +341,38 @@ def test_metrics_and_healthz_are_served(tmp_path: Path, daemons: list[Daemon]) -
         assert response.status == 200
         health = json.loads(response.read())
     assert health["status"] == "ok" and health["policies"] == 2
+
+
+@dataclass
+class TransientResult(Result):
+    transient: bool | None = None
+
+
+def test_transient_failures_are_retried_soon_with_a_doubling_delay(
+        tmp_path: Path, daemons: list[Daemon]) -> None:
+    from monitor.scheduler import RETRY_BASE, retry_delay
+
+    wl = make_watchlist(tmp_path, policies(("daily", "d.test"), ("gone", "g.test"),
+                                           interval="1d"))
+    failing = {"daily": TransientResult("daily", "failed", "timeout", transient=True),
+               "gone": TransientResult("gone", "failed", "http_404", transient=False)}
+    checks = FakeChecks(behave=lambda policy: failing[policy.name])
+    daemon = start(daemons, wl, checks)
+    wait_until(lambda: daemon.jobs.retry_at("daily") is not None)
+    first = daemon.jobs.retry_at("daily")
+    assert first is not None
+    assert abs((first - utcnow()).total_seconds() - RETRY_BASE) < 30
+    # A permanent failure waits for the regular schedule (the operator was told).
+    wait_until(lambda: checks.count("gone") == 1)
+    assert daemon.jobs.retry_at("gone") is None
+    # The delay doubles with each failure in a row and never passes the interval.
+    assert [retry_delay(n, 86400) for n in (1, 2, 3)] == [300.0, 600.0, 1200.0]
+    assert retry_delay(9, 86400) == 76800.0
+    assert retry_delay(10, 86400) is None and retry_delay(1, 60) is None
+    # A success resets the count.
+    daemon._plan_retry(wl.policy("daily"), TransientResult("daily", "unchanged"))
+    daemon._plan_retry(wl.policy("daily"), TransientResult("daily", "failed", "timeout",
+                                                           transient=True))
+    second = daemon.jobs.retry_at("daily")
+    assert second is not None
+    assert abs((second - utcnow()).total_seconds() - RETRY_BASE) < 30

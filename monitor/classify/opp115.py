@@ -52,7 +52,7 @@ VETOED = (FIRST_PARTY, THIRD_PARTY, CHOICE, POLICY_CHANGE)
 WEAK_THRESHOLD = 0.8  # enough for the best category when none is strong
 DOMINANCE = 0.5  # a broad label must score at least half the best one
 BROAD = (FIRST_PARTY, THIRD_PARTY)  # topics mentioned in passing by most segments
-SHORT = 60  # characters: below this a segment is usually a heading or a date line
+SHORT = 0  # characters: below this a segment is usually a heading or a date line
 
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _SENTENCE_END = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")

@@ -159,6 +159,8 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"(?:read|viewed|seen|collected|used|accessed|searchable) by (?:other (?:users|"
               r"people|members|visitors)|anyone|the public|others)|(?:available|visible) to "
               r"(?:other (?:users|people|members)|the public|anyone|others))\b"),
+        (-0.8, r"\b(?:transfer|send|place|store)(?:s|red|ed)? (?:\w+ ){0,3}?(?:to|on) your "
+               r"(?:computer|device|browser|hard drive)"),
         (-0.6, r"\b(?:do not|does not|don't|will not|never) (?:share|sell|rent|disclose|"
                r"give|provide)[^.]{0,60}\bexcept\b"),
     ],
