@@ -23,10 +23,11 @@ OTHER = "Other"
 # A section heading at the very start of a segment, after optional numbering ("3.", "iv)", "b.").
 HEAD = r"^\W{0,3}(?:(?:[ivx]{1,4}|\d{1,2}|[a-h])[.):]\s*|\d{1,2}\s+)?"
 # The site or company as the actor: "we"/"us", or a capitalised name ("Acme may collect",
-# "Acme collects"), never in a relative clause ("the information we collect" refers to a
-# practice, it does not state one).
-NOT_RELATIVE = r"(?<!information )(?<!information that )(?<!information which )(?<!data )" \
-               r"(?<!data that )(?<!details )(?<!content )"
+# "Acme automatically records"). Never in a relative clause or an indirect question ("the
+# records we collect", "how we use"): those refer to a practice, they do not state one.
+_REFERRING = ("information", "data", "details", "content", "records", "files", "everything",
+              "anything", "what", "how", "why", "whether")
+NOT_RELATIVE = "".join(f"(?<!{word} )(?<!{word} that )(?<!{word} which )" for word in _REFERRING)
 NAME = r"(?-i:\b(?!(?:To|Your|You|The|This|These|That|Those|Our|If|When|Where|How|What|Why|" \
        r"Information|Data|Site|Sites|Third|They|Users?|Parents?|Partners?|Advertisers?|" \
        r"Companies|Vendors|Google|Facebook|Twitter|Please|Each|Any|Some|Other|All|Such|" \
@@ -35,20 +36,23 @@ MODAL = r"(?:and (?:our |its |their )?(?:[\w-]+ ){0,4}?)?(?:(?:may|will|also|mig
         r"only|generally|sometimes|automatically|do|does|would|shall|typically|often|then|not|" \
         r"never|currently|collectively|usually|occasionally|periodically) )*"
 NAME_MODAL = r"(?:(?:may|will|might|can|could|does|would|shall|also|generally|typically|" \
-             r"automatically|only|usually|never|currently) )+"
+             r"automatically|only|usually|never|currently|periodically|sometimes) )"
+# after a name without a modal, a plural noun is not a verb: "Order records are kept ..."
+NOT_A_NOUN = r"(?! (?:are|is|were|was|of|and|or|that|which)\b)"
 
 
 def actor(verbs: str) -> str:
     """The site as the subject of one of `verbs` (an alternation of base forms)."""
-    return (r"(?:" + NOT_RELATIVE + r"\b(?:we|us|our (?:company|site|website|service)s?) "
-            + MODAL + r"(?:" + verbs + r")|" + NAME + r" (?:" + NAME_MODAL + r"(?:" + verbs
-            + r")|(?:" + verbs + r")e?s))\b")
+    return (r"(?:\b(?=we |us |our )" + NOT_RELATIVE + r"(?:we|us|our (?:company|site|website|"
+            r"service)s?) "
+            + MODAL + r"(?:" + verbs + r")|" + NAME + r" (?:" + NAME_MODAL + r"+(?:" + verbs
+            + r")|" + NAME_MODAL + r"?(?:" + verbs + r")e?s" + NOT_A_NOUN + r"))\b")
 
 
 INFO = r"(?:personal(?:ly)? (?:identifiable |identifying )?|non-personal |aggregate[d]? |" \
        r"anonymous |health |usage |location |demographic |registration |" \
        r"de-identified |your |this |such |the |that |any |certain |some |account |contact )*" \
-       r"(?:information|data|info|details|pii|content)"
+       r"(?:information|data|info|details|pii|content|(?:e-?mail |postal |ip )?address(?:es)?)"
 RECIPIENT = r"(?:third[- ]part(?:y|ies)|affiliates?|(?:business |marketing |advertising |" \
             r"trusted |joint |co-branded )?partners?|advertisers?|ad networks?|vendors?|" \
             r"service providers?|(?:other |outside |unaffiliated |carefully selected |" \
@@ -128,7 +132,8 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"partners|vendors|service providers|these (?:companies|parties|providers|"
               r"services|sites)|other (?:companies|users|websites|sites|members)|they|"
               r"google|facebook|twitter|doubleclick|(?:companies|parties|providers|networks)"
-              r",? (?:which|who|that))" r" " + MODAL + r"(?:use|collect|place|set|"
+              r",? (?:which|who|that))(?: (?:that|who|which|we) [^.;,]{0,40}?)? " + MODAL +
+              r"(?:use|collect|place|set|"
               r"serve|receive|have access|access|obtain|gather|track|recognize|read|view|see|"
               r"combine|record|log|store|provide|send|deliver|display|show)s?\b"),
         (0.6, r"\bthird[- ]part(?:y|ies)\b|\b3rd part(?:y|ies)\b"),
@@ -155,10 +160,10 @@ CUES: dict[str, list[tuple[float, str]]] = {
               r"subject to (?:the|their|its) (?:own )?privacy|other companies|independently "
               r"collect|outside (?:companies|parties)|co-branded|jointly)\b"),
         (0.7, r"\b(?:publicly (?:available|visible|posted|displayed|accessible)|public "
-              r"(?:areas?|forums?|profiles?|activities|postings?|spaces?)|becomes? public|"
-              r"(?:read|viewed|seen|collected|used|accessed|searchable) by (?:other (?:users|"
-              r"people|members|visitors)|anyone|the public|others)|(?:available|visible) to "
-              r"(?:other (?:users|people|members)|the public|anyone|others))\b"),
+              r"(?:areas?|forums?|profiles?|activities|postings?|spaces?)|becomes? public)\b"),
+        (0.5, r"\b(?:(?:read|viewed|seen|collected|used|accessed|searchable) by (?:other "
+              r"(?:users|people|members|visitors)|anyone|the public|others)|(?:available|"
+              r"visible) to (?:other (?:users|people|members)|the public|anyone|others))\b"),
         (-0.8, r"\b(?:transfer|send|place|store)(?:s|red|ed)? (?:\w+ ){0,3}?(?:to|on) your "
                r"(?:computer|device|browser|hard drive)"),
         (-0.6, r"\b(?:do not|does not|don't|will not|never) (?:share|sell|rent|disclose|"
@@ -232,7 +237,10 @@ CUES: dict[str, list[tuple[float, str]]] = {
         (0.6, r"\bas long as (?:is |it is )?(?:necessary|needed|required|reasonably|"
               r"your account|you (?:are|remain|have)|we (?:need|have))"),
         (0.5, r"\b(?:archived?|archives|backup (?:copies|systems|media|tapes)|residual "
-              r"(?:copies|information|data)|after (?:you )?(?:close|delete|terminate|cancel))"),
+              r"(?:copies|information|data))"),
+        (0.5, r"\b(?:after (?:you )?(?:close|delete|terminate|cancel)|(?:remain|persist|stay)s? "
+              r"(?:\w+ ){0,2}?(?:in|on) (?:our|the) (?:\w+ )?(?:backups?|systems|servers|"
+              r"records|databases?|archives))"),
         (0.4, r"\b(?:store|stores|stored|save|saved|keep a copy|discard|discarded|purge[ds]?)\b"),
         (0.7, r"\b(?:delete|deleted|deletes|destroy|destroyed|discard|erase|erased|purge|"
               r"purged|remove|removed|expire|expires|anonymi[sz]e[ds]?)\b[^.]{0,60}\b(?:after|"
@@ -302,7 +310,7 @@ CUES: dict[str, list[tuple[float, str]]] = {
                r"information|account|profile|choices|personal)"),
     ],
     DNT: [
-        (1.2, r"\bdo[- ]not[- ]track\b|\bdnt\b|\btracking requests?\b|\bdo not track\b"),
+        (1.2, r"\bdo[- ]not[- ]track\b|\bdnt\b|\btracking requests?\b"),
     ],
     AUDIENCES: [
         (1.0, r"\b(?:children|child|childs|child's|kids|minors?|under (?:the age of |age )?"

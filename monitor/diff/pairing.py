@@ -181,8 +181,8 @@ def _grow_groups(gap: Gap, words: Words, moves: Moves) -> None:
 def _pair_counterparts(gap: Gap, moves: Moves, old: list[Segment],
                        new: list[Segment]) -> None:
     """One heading gone and one come at the same place: the section was renamed. Likewise one
-    "last updated" line replaced by another however different the dates look, and a table row
-    replaced by one with the same first cell."""
+    navigation line or "last updated" line replaced by another however different they look, and
+    a table row replaced by one with the same first cell."""
     olds, news = free(gap, moves)
     old_labels: dict[str, list[int]] = {}
     new_labels: dict[str, list[int]] = {}
@@ -203,11 +203,13 @@ def _pair_counterparts(gap: Gap, moves: Moves, old: list[Segment],
 
 
 def _labels(segment: Segment) -> list[str]:
-    """What makes two dissimilar segments counterparts: both headings, both date lines, both
-    table rows with the same first cell."""
+    """What makes two dissimilar segments counterparts: both headings, both navigation, both
+    date lines, both table rows with the same first cell."""
     labels = []
     if segment.heading:
         labels.append("heading")
+    elif segment.nav:
+        labels.append("navigation")
     if is_date_line(segment.text):
         labels.append("date")
     if " | " in segment.text:

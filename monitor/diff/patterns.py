@@ -70,6 +70,21 @@ def is_date_line(text: str) -> bool:
     return len(without_dates(text).split()) <= _DATE_LINE_MAX_WORDS
 
 
+# Where the date part of a heading starts; extractions glue it on ("Privacy PolicyLast Modified").
+_DATE_PHRASE = re.compile(
+    r"(?:last\s*)?(?:updated|modified|revised|amended|effective(?:\s+date)?)\b", re.IGNORECASE)
+
+
+def without_date_phrase(text: str) -> str:
+    """A heading without its "Last modified: <date>" part, for a section path that stays the
+    same from one version to the next."""
+    if not is_date_line(text):
+        return text
+    start = _DATE_PHRASE.search(text)
+    kept = text[:start.start()] if start else _DATE.sub("", text)
+    return kept.strip(" :-\u2013\u2014|,") or text
+
+
 def without_dates(text: str) -> str:
     """The text with its dates removed, to tell a date-only edit from a real one."""
     return _DATE.sub(" ", text)

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .blocks import Piece, parse_block, split_blocks
-from .patterns import is_anchor_only, is_back_to_top, is_date_line, is_link_only, is_toc_title
+from .patterns import (
+    is_anchor_only,
+    is_back_to_top,
+    is_date_line,
+    is_link_only,
+    is_toc_title,
+    without_date_phrase,
+)
 from .sentences import clean_inline, sentence_key, split_sentences
 
 SECTION_SEPARATOR = " \u203a "
@@ -120,7 +127,7 @@ class _Sections:
     def enter(self, level: int, title: str) -> None:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
-        self.stack.append((level, title.rstrip(" .:")))
+        self.stack.append((level, without_date_phrase(title).rstrip(" .:")))
         self.path = SECTION_SEPARATOR.join(t for _, t in self.stack)
         self.in_toc = is_toc_title(title)
 
