@@ -12,11 +12,22 @@ from monitor.context import Context
 from monitor.pipeline import check
 from storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
-from tests.support.pages import policy_page, seed_texts
+from tests.support.pages import SAMPLE_POLICY, policy_page, seed_texts
 from tests.support.site import Reply, Site
 
-SEEDS = seed_texts()
-pytestmark = pytest.mark.skipif(not SEEDS, reason="../shared/corpus/seeds is absent")
+
+
+def seeds_or_samples() -> dict[str, str]:
+    """The five real seed policies; without ../shared, five made-up ones so that the pipeline is
+    still tested (the real seeds add mojibake and page-builder chrome)."""
+    try:
+        return seed_texts()
+    except pytest.skip.Exception:
+        return {f"{i:03d}_sample": SAMPLE_POLICY.replace("Northwind", company)
+                for i, company in enumerate(["Acme", "Globex", "Initech", "Umbrella", "Hooli"])}
+
+
+SEEDS = seeds_or_samples()
 
 
 def seed_page(name: str, **kwargs: object) -> str:
@@ -59,9 +70,8 @@ def test_changed_policy_text_makes_a_second_version(seeded: tuple) -> None:
     ctx, site, paths = seeded
     check_all(ctx)
     name = sorted(SEEDS)[0]
-    changed = SEEDS[name].replace("Customer Privacy Policy",
-                                  "Customer Privacy Policy\n\nWe may sell your personal "
-                                  "information to data brokers.", 1)
+    head, rest = SEEDS[name].split("\n\n", 1)
+    changed = f"{head}\n\nWe may sell your personal information to data brokers.\n\n{rest}"
     site.set_page(paths["seed0"], policy_page(changed))
     outcomes = check_all(ctx)
     assert outcomes["seed0"] == "new_version"
