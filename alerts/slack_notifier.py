@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
 
 from monitor.errors import AlertError
-from monitor.timeutil import utcnow
+from monitor.httputil import parse_retry_after
 from monitor.watchlist import AlertChannel
 
 from .config import DEFAULT_TIMEOUT
@@ -23,21 +22,6 @@ from .render_slack import slack_payload
 from .textsafe import strip_controls
 
 MAX_RETRY_AFTER = 86_400.0
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date), capped at a day."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = (parsedate_to_datetime(value) - utcnow()).total_seconds()
-        except (TypeError, ValueError, IndexError):
-            return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 class SlackNotifier:
@@ -83,6 +67,8 @@ class SlackNotifier:
             return None
         body = _redact(strip_controls(response.text[:200]), url).strip()
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if retry_after is not None:
+            retry_after = min(retry_after, MAX_RETRY_AFTER)
         transient = status == 429 or status >= 500
         what = "rate limited" if status == 429 else f"answered HTTP {status}"
         raise AlertError(self.channel.name, f"webhook {what}: {body or '(no body)'}",

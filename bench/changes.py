@@ -3,6 +3,11 @@ classify) and print how many come out material, by severity and by category, the
 with their reasons, and the time per pair: classification p50 beside the differ's p50.
 
     python bench/changes.py [--top N] [--kind change|technical|all] [--service NAME]
+                            [--dump] [--sample N --seed S]
+
+--dump prints every material unit of every flagged pair (old and new text, reason);
+--sample N prints N flagged pairs drawn at random (fixed --seed) with all their material units,
+for reading the flagged pairs by hand. --list prints one line per flagged pair.
 
 Real recorded changes are mostly of form: a high share flagged material means false alerts.
 Histories: Open Terms Archive, ODC-By 1.0, © Open Terms Archive contributors.
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
@@ -80,6 +86,18 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
     print(f"classification time per pair: p50 {ms(statistics.median(classify_times)):.2f} ms, "
           f"p95 {ms(sorted(classify_times)[int(0.95 * (total - 1))]):.2f} ms, "
           f"max {ms(max(classify_times)):.1f} ms")
+    if args.list:
+        print("\nflagged pairs:")
+        for _, label, result in flagged:
+            print(f"- [{result.severity}/{result.direction}] {label}: {result.summary[:160]}")
+    if args.dump:
+        for _, label, result in flagged:
+            dump(label, result)
+    if args.sample:
+        chosen = random.Random(args.seed).sample(flagged, min(args.sample, material))
+        print(f"\n{len(chosen)} flagged pairs sampled with seed {args.seed}:")
+        for number, (_, label, result) in enumerate(chosen, 1):
+            dump(f"#{number} {label}", result)
     flagged.sort(key=lambda item: -item[0])
     print(f"\ntop {min(args.top, material)} flagged pairs:")
     for _, label, result in flagged[: args.top]:
@@ -92,12 +110,38 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
     return 0
 
 
+def clip(text: str | None, limit: int = 700) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def dump(label: str, result: DiffResult) -> None:
+    """A flagged pair with the old and new text of each material unit, for reading by hand."""
+    print(f"\n=== {label} [{result.severity}/{result.direction}] {result.summary}")
+    for unit in result.changes:
+        if not unit.material:
+            continue
+        print(f"  -- {unit.kind} {unit.severity} {unit.direction} "
+              f"{','.join(unit.categories)} § {clip(unit.section, 80)}")
+        print(f"     reason: {unit.reason[:400]}")
+        if unit.old:
+            print(f"     OLD: {clip(unit.old)}")
+        if unit.new:
+            print(f"     NEW: {clip(unit.new)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=25, help="flagged pairs to print")
     parser.add_argument("--units", type=int, default=2, help="material units shown per pair")
     parser.add_argument("--kind", default="all", choices=["all", "change", "technical"])
     parser.add_argument("--service", help="only histories whose name contains this")
+    parser.add_argument("--list", action="store_true", help="one line per flagged pair")
+    parser.add_argument("--dump", action="store_true",
+                        help="print the material units (old/new text) of every flagged pair")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="print N flagged pairs drawn at random, with their material units")
+    parser.add_argument("--seed", type=int, default=5, help="seed for --sample")
     args = parser.parse_args()
     if not HISTORIES.exists():
         print(f"skipped: {HISTORIES} not found (../shared beside the checkout)")

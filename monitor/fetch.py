@@ -10,14 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import requests
 
 from monitor.errors import FetchError
+from monitor.httputil import parse_retry_after
 from monitor.netguard import Resolver, check_url_allowed, resolve_host
 from monitor.watchlist import Settings
+
+__all__ = ["FetchedPage", "Fetcher", "parse_retry_after"]
 
 MAX_REDIRECTS = 10
 MAX_RETRY_WAIT = 60.0  # a longer Retry-After is left to the next scheduled check
@@ -35,20 +37,6 @@ class FetchedPage:
     not_modified: bool = False
     redirects: list[str] = field(default_factory=list)
     elapsed_ms: int = 0
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
 
 
 def _status_error(url: str, response: requests.Response) -> FetchError:

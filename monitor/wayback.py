@@ -20,12 +20,12 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import requests
 
 from monitor.errors import FetchError
+from monitor.httputil import parse_retry_after
 
 TIMESTAMP = re.compile(r"^\d{14}$")
 INDEX_FIELDS = ("timestamp", "original", "mimetype", "statuscode", "digest", "length")
@@ -107,20 +107,6 @@ def shared_throttle(base_url: str, endpoint: str, per_second: float,
         if key not in _SHARED:
             _SHARED[key] = Throttle(per_second, lambda: now().timestamp(), sleep)
         return _SHARED[key]
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After as seconds: delta-seconds or an HTTP date. None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - now).total_seconds())
 
 
 def _optional_int(text: str) -> int | None:
@@ -342,7 +328,7 @@ class _Retry(Exception):
 
 
 def _status_error(url: str, response: requests.Response, now: datetime) -> FetchError:
-    retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+    retry_after = parse_retry_after(response.headers.get("Retry-After"), now.timestamp())
     return FetchError(url, f"http_{response.status_code}",
                       f"the archive answered {response.status_code}"
                       + (f" (Retry-After {retry_after:g} s)" if retry_after is not None else ""),

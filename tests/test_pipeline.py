@@ -16,7 +16,6 @@ from tests.support.pages import SAMPLE_POLICY, policy_page, seed_texts
 from tests.support.site import Reply, Site
 
 
-
 def seeds_or_samples() -> dict[str, str]:
     """The five real seed policies; without ../shared, five made-up ones so that the pipeline is
     still tested (the real seeds add mojibake and page-builder chrome)."""
@@ -221,3 +220,57 @@ def test_cli_check_history_show(seeded: tuple) -> None:
     assert early.exit_code == 1 and "no version on or before 2001-01-01" in early.output
     unknown = runner.invoke(cli, ["--config", config, "check", "nope"])
     assert unknown.exit_code == 2 and "nope" in unknown.output
+
+
+def test_a_crashing_check_does_not_stop_the_others(seeded: tuple,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import monitor.pipeline
+    from monitor.cli import cli
+
+    ctx, _, _ = seeded
+    real_check = monitor.pipeline.check
+
+    def crash_on_seed2(c: Context, policy: object) -> object:
+        if getattr(policy, "name", "") == "seed2":
+            raise RuntimeError("database is locked")
+        return real_check(c, policy)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor.pipeline, "check", crash_on_seed2)
+    result = CliRunner().invoke(cli, ["--config", str(ctx.watchlist.path), "check"])
+    assert result.exit_code == 0, result.output
+    assert "seed2: failed: internal_error: RuntimeError: database is locked" in result.output
+    for name in ("seed0", "seed1", "seed3", "seed4"):
+        assert f"{name}: first version recorded" in result.output
+
+
+def test_redirect_is_followed_and_the_final_url_recorded(seeded: tuple) -> None:
+    from storage.snapshots import get_snapshot
+
+    ctx, site, paths = seeded
+    site.set_page("/old-privacy", Reply(status=301, headers={"Location": paths["seed2"]}))
+    policy = ctx.watchlist.policy("seed2")
+    moved = type(policy)(**{**policy.__dict__, "url": site.url("/old-privacy")})
+    result = check(ctx, moved)
+    assert result.outcome == "first_version"
+    snapshot = get_snapshot(ctx.db, timeline(ctx.db, "seed2")[0].snapshot_id)
+    assert snapshot["requested_url"] == site.url("/old-privacy")
+    assert snapshot["final_url"] == site.url(paths["seed2"])
+
+
+def test_config_from_environment_and_reextract_command(seeded: tuple,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    ctx, _, _ = seeded
+    monkeypatch.setenv("POLICYWATCH_CONFIG", str(ctx.watchlist.path))
+    runner = CliRunner()
+    assert "seed4: first version recorded" in runner.invoke(cli, ["check", "seed4"]).output
+    result = runner.invoke(cli, ["reextract", "seed4"])
+    assert result.exit_code == 0, result.output
+    assert "seed4: history re-derived: 1 snapshots → 1 versions (0 rejected pages)" in \
+        result.output
+    assert timeline(ctx.db, "seed4")[0].rederived

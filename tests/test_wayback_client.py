@@ -15,7 +15,8 @@ import pytest
 import requests
 
 from monitor.errors import FetchError
-from monitor.wayback import ArchiveClient, Capture, parse_retry_after, shared_throttle
+from monitor.httputil import parse_retry_after
+from monitor.wayback import ArchiveClient, Capture, shared_throttle
 from tests.support.archive_server import ArchivedCapture, ArchiveServer, FakeTime, Fault
 
 CASES = Path(__file__).parent / "cases" / "wayback"
@@ -141,10 +142,10 @@ def test_fault(archive: ArchiveServer, name: str) -> None:
 
 def test_retry_after_as_an_http_date() -> None:
     now = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-    assert parse_retry_after("Sun, 01 Mar 2026 12:00:42 GMT", now) == 42
-    assert parse_retry_after("30", now) == 30
-    assert parse_retry_after("soon", now) is None
-    assert parse_retry_after(None, now) is None
+    assert parse_retry_after("Sun, 01 Mar 2026 12:00:42 GMT", now.timestamp()) == 42
+    assert parse_retry_after("30", now.timestamp()) == 30
+    assert parse_retry_after("soon", now.timestamp()) is None
+    assert parse_retry_after(None, now.timestamp()) is None
 
 
 def test_downloads_and_index_queries_keep_to_the_rate_limits(archive: ArchiveServer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date
 from typing import Any
@@ -62,8 +63,14 @@ def check(state: CliState, names: tuple[str, ...], no_send: bool) -> None:
     ctx = open_context(watchlist)
     failures = 0
     for policy in policies:
-        backfill_first(ctx, policy)
-        result = check_policy(ctx, policy)
+        try:
+            backfill_first(ctx, policy)
+            result = check_policy(ctx, policy)
+        except Exception as exc:  # a bug must not stop the other policies' checks
+            logging.getLogger("policywatch.check").exception("%s: check crashed", policy.name)
+            failures += 1
+            click.echo(f"{policy.name}: failed: internal_error: {type(exc).__name__}: {exc}")
+            continue
         failures += result.failed
         click.echo(describe(result))
     if not no_send:
