@@ -64,7 +64,7 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
         started = time.perf_counter()
         result = diff(old, new)
         diffed = time.perf_counter()
-        classify_diff(result)
+        classify_diff(result, old, new)
         done = time.perf_counter()
         diff_times.append(diffed - started)
         classify_times.append(done - diffed)

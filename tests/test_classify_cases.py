@@ -39,7 +39,7 @@ def quoted_words(result: DiffResult) -> str:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_case(name: str) -> None:
     case = CASES[name]
-    result = classify_diff(diff_texts(case["old"], case["new"]))
+    result = classify_diff(diff_texts(case["old"], case["new"]), case["old"], case["new"])
     expected = case["severity"]
     assert result.severity == expected, [(u.kind, u.severity, u.reason) for u in result.changes]
     assert result.material == (expected != "none")

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
 
+from .artifacts import has_holes, is_title, section_titles, unjudged
+from .document import document_pool
 from .findings import Finding
 from .opp115 import label_opp115
 from .profile import Profile, topics_of
@@ -74,9 +76,20 @@ def _direction(leanings: Iterable[str]) -> Direction:
     return "better" if "better" in seen else "neutral"
 
 
-def classify_diff(result: DiffResult) -> DiffResult:
-    """Fill the classifier fields of every unit and of the document; returns `result`."""
-    build_profile.cache_clear()
+def classify_diff(result: DiffResult, old_text: str | None = None,
+                  new_text: str | None = None) -> DiffResult:
+    """Fill the classifier fields of every unit and of the document; returns `result`.
+
+    `old_text` and `new_text`, the two versions diffed, are optional but let a practice that
+    is "now stated" be checked against everything the old version said (and a promise that
+    "disappeared" against the whole new version), not only against the changed sentences."""
+    stub = unjudged(result, old_text, new_text)
+    if stub:
+        for unit in result.changes:
+            _apply(unit, [])
+        _document(result, [])
+        result.summary = stub
+        return result
     profiles: dict[int, Profile] = {}
     added, removed = Pool(), Pool()
     for unit in result.changes:
@@ -89,10 +102,17 @@ def classify_diff(result: DiffResult) -> DiffResult:
         text = unit.new if unit.kind == "added" else unit.old
         profiles[id(unit)] = build_profile(text, unit.section)
         (added if unit.kind == "added" else removed).add(profiles[id(unit)])
+    old_doc = document_pool(old_text) if old_text is not None else None
+    new_doc = document_pool(new_text) if new_text is not None else None
     headlines: list[tuple[int, int, str]] = []
+    titles = section_titles(result)
+    for doc in (old_doc, new_doc):
+        titles |= doc.titles if doc else set()
     for position, unit in enumerate(result.changes):
-        findings = _unit_findings(unit, profiles)
-        findings = drop_restated(findings, added, removed)
+        artifact = is_title(unit, titles) or has_holes(unit)
+        findings = [] if artifact else _unit_findings(unit, profiles)
+        if findings:
+            findings = drop_restated(findings, added, removed, old_doc, new_doc)
         if unit.kind == "added":
             findings = upgrade_reversals(findings, removed)
         _apply(unit, findings)

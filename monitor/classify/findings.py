@@ -3,12 +3,14 @@ vocabulary (category names, headline nouns) the rules use to word it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from monitor.diff.model import Severity, severity_rank
 
 from .lexicon import ORDINARY_PATTERNS, PURPOSE_PATTERNS, RECIPIENT_PATTERNS, SENSITIVE_PATTERNS
+from .patterns import regex
 from .profile import Profile
 from .scope import Fact
 
@@ -88,7 +90,11 @@ def exposure_items(facts: list[Fact]) -> dict[str, tuple[str, str]]:
         for kind, name, words, start, end in spans:
             inside = any(s <= start and end <= e and (e - s) > (end - start)
                          for _, _, _, s, e in spans)
-            if not inside:
+            # "third-party service providers": "third-party" only qualifies the recipient.
+            qualifier = name == "third parties" and any(
+                k == "recipient" and n != name and end < s <= end + 2
+                for k, n, _, s, _ in spans)
+            if not inside and not qualifier:
                 items.setdefault(f"{kind}:{name}", (kind, words))
     return items
 
@@ -112,6 +118,8 @@ def item_severity(group: str, key: str, profile: Profile) -> Severity:
     kind, name = key.split(":", 1)
     if kind == "data" and name in SENSITIVE_PATTERNS.names:
         return "high"
+    if kind == "recipient" and name == "service providers":
+        return "low"  # processors acting for the company
     if kind == "recipient" and name in HIGH_RECIPIENTS and group in ("share", "sell"):
         return "high"
     if kind == "purpose" and name == "advertising" and group in ("share", "sell"):
@@ -119,6 +127,35 @@ def item_severity(group: str, key: str, profile: Profile) -> Severity:
     if "children" in profile.topics and group in ("collect", "share", "sell"):
         return "high"
     return "medium"
+
+
+# What a user right or an opt-out is about: a right of access does not restate a right to delete.
+_PROTECTION_OBJECTS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "right": (
+        ("access", regex(r"\b(?:access|copy|know|confirm\w*)\b")),
+        ("deletion", regex(r"\b(?:delet\w*|eras\w+|remov\w+|forgotten)\b")),
+        ("correction", regex(r"\b(?:correct\w*|rectif\w+|amend|updat\w+)\b")),
+        ("portability", regex(r"\b(?:portab\w+|download|export|transfer)\b")),
+        ("objection", regex(r"\b(?:object\w*|opt[- ]?out|withdraw)\b")),
+        ("restriction", regex(r"\b(?:limit\w*|restrict\w*)\b")),
+        ("appeal", regex(r"\b(?:appeal|complain\w*|lodge)\b")),
+    ),
+    "optout": (
+        ("sale", regex(r"\b(?:sale|sell\w*|sold)\b")),
+        ("sharing", regex(r"\b(?:shar\w+|disclos\w+)\b")),
+        ("advertising", regex(r"\b(?:advertis\w+|ads|targeted|interest-based)\b")),
+        ("marketing", regex(r"\b(?:marketing|promotional|newsletters?|e-?mails?|messages)\b")),
+        ("cookies", regex(r"\b(?:cookies?|tracking|analytics)\b")),
+        ("profiling", regex(r"\b(?:profil\w+|automated)\b")),
+        ("ai", regex(r"\b(?:ai|train\w*|models?)\b")),
+    ),
+}
+
+
+def protection_items(group: str, fact: Fact) -> frozenset[str]:
+    """The objects a right or opt-out is about, named in its clause."""
+    return frozenset(name for name, pattern in _PROTECTION_OBJECTS.get(group, ())
+                     if pattern.search(fact.clause))
 
 
 def item_categories(key: str) -> tuple[str, ...]:

@@ -73,10 +73,10 @@ ORDINARY_DATA: dict[str, list[str]] = {
     "purchase history": [r"purchase (?:history|information)", r"transaction (?:history|data)"],
     "photos and videos": [r"photos?", r"videos?", r"images? of you", r"camera roll"],
     "audio": [r"audio (?:recordings?|data)?", r"microphone"],
-    "date of birth": [r"date of birth", r"birth ?dates?"],
+    "date of birth": [r"date of birth", r"birth ?dates?", r"birthdays?"],
     "demographics": [r"gender", r"demographic (?:information|data)"],
     "user content": [r"(?:user|your) content", r"content you (?:post|upload|create|share)",
-                     r"posts?", r"comments"],
+                     r"posts", r"(?:your|a|the) post", r"comments"],
 }
 
 # --- recipients ---------------------------------------------------------------------------------
@@ -92,6 +92,7 @@ RECIPIENTS: dict[str, list[str]] = {
     "affiliates": [r"affiliates?", r"affiliated (?:companies|entities)", r"subsidiaries",
                    r"(?:other )?companies (?:with)?in (?:the|our) (?:\w+ )?(?:group|family)",
                    r"(?:our )?corporate (?:family|group)", r"group companies",
+                   r"(?:with)?in (?:the|our) (?:[A-Z][\w.&-]* )?group",
                    r"family of companies"],
     "service providers": [r"service providers?", r"vendors?", r"processors?", r"contractors?",
                           r"suppliers?", r"(?:third[- ]parties|companies|vendors) (?:that|who) "
@@ -110,6 +111,8 @@ PURPOSES: dict[str, list[str]] = {
     "advertising": [r"(?:targeted |personali[sz]ed |interest[- ]based |behaviou?ral |"
                     r"cross[- ]context behaviou?ral )?advertising",
                     r"(?:targeted |personali[sz]ed )?ads",
+                    r"ad (?:content|campaigns?|measurement|personali[sz]ation|delivery|"
+                    r"performance)",
                     r"ad targeting", r"advertisements?"],
     "marketing": [r"(?:direct |own )?marketing(?: purposes)?", r"promotional (?:purposes|"
                   r"communications|emails)"],

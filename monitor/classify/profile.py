@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from . import lexicon as lx
 from .patterns import regex
 from .quantity import Duration, ages, durations, longest, notice_days
-from .scope import EXPOSURE_RANK, EXPOSURES, PROTECTION_RANK, Fact, facts_in
+from .scope import EXPOSURE_RANK, EXPOSURES, PROTECTION_RANK, Fact, Stance, facts_in
 
 # Practices compared as one: rewording "collect" as "obtain" or "use" is not a change.
 GROUPS: dict[str, str] = {
@@ -43,9 +43,9 @@ _NAMED_TEXT = re.compile(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\
 _PERSON = regex(r"\b(?:we|you|our|us)\b")
 _CONTEXT = {
     "retention": regex(r"\b(?:retain\w*|retention|keep|kept|store[ds]?|delete[ds]?|deletion|"
-                       r"erase[ds]?|hold|period)\b"),
+                       r"erase[ds]?|hold|storage)\b"),
     "children": lx.CATEGORY_CUES["children"],
-    "notice": regex(r"\b(?:notice|notify|notif\w+|chang\w+|updat\w+)\b"),
+    "notice": regex(r"\b(?:notice|notify|notif\w+)\b"),
 }
 
 
@@ -58,6 +58,9 @@ class Profile:
     retention: Duration | None = None
     min_age: tuple[int, str] | None = None
     notice: tuple[float, str] | None = None
+    # "use" or "process" naming no purpose or sensitive data: too common to count as a
+    # practice, but enough to say an edited sentence already stated one (see rules.compare).
+    weak: list[Fact] = field(default_factory=list)
 
     def group_facts(self, group: str) -> list[Fact]:
         return [f for f in self.facts if GROUPS[f.practice] == group]
@@ -72,9 +75,16 @@ class Profile:
         return max(found, key=lambda f: ranks[f.stance])
 
 
+# Telling users about changes or breaches is a protection; "let you know about our offers" is not.
+_NOTICE_ABOUT = regex(r"\b(?:chang\w*|updat\w*|amend\w*|modif\w*|revis\w*|breach\w*|"
+                      r"incidents?|before|prior|advance|in advance|new purposes?)\b")
+
+
 def _keep(fact: Fact, clause_items: bool) -> bool:
     """Drop verbs that say nothing about the company's practice."""
     if fact.by_user:
+        return False
+    if fact.practice == "notify" and not _NOTICE_ABOUT.search(fact.clause):
         return False
     # "use" alone is everywhere ("by using our site"); it matters with a purpose or a data type.
     return fact.practice != "use" or clause_items
@@ -94,11 +104,17 @@ def is_heading(text: str) -> bool:
         and not _PERSON.search(stripped))
 
 
+_FINITE = regex(r"\b(?:is|are|was|were|has|have|will|may|can|means|includes?)\b")
+
+
 def _looks_like_list_item(text: str) -> bool:
-    """A bullet or a short fragment, not a full sentence of its own."""
+    """A bullet or a short fragment, not a full sentence of its own ("Sensitive data is a
+    subset of personal data." is a sentence under "Categories of Personal Data", not an item)."""
     stripped = text.strip()
-    return (stripped.startswith(("*", "-", "•")) or len(stripped.split()) <= 12
-            or not stripped.endswith("."))
+    if stripped.startswith(("*", "-", "•", "—", "–")):
+        return True
+    return not _FINITE.search(stripped) and (
+        len(stripped.split()) <= 12 or not stripped.endswith("."))
 
 
 def _clause_has_list_items(text: str) -> bool:
@@ -113,13 +129,22 @@ def _retarget(fact: Fact) -> Fact:
     return fact
 
 
+_CHOICE_HEADING = regex(r"\b(?:opt[- ]?out|rights?|choices?|requests?|limit)\b")
+_DENIAL = regex(r"\b(?:not|never|no)\b|n't\b|n’t\b")
+
+
 def _section_facts(text: str, section: str | None) -> list[Fact]:
-    if not section:
+    """A list item under "Information we collect" is collected; a sentence that denies
+    something under that heading is not."""
+    if not section or _DENIAL.search(text):
         return []
     heading = section.split("›")[-1]
+    if _CHOICE_HEADING.search(heading):
+        return []  # items under "Right to Opt-out of the Sale or Sharing" are not shared
+    stance: Stance = "denied" if _DENIAL.search(heading) else "asserted"
     for practice, pattern in _SECTION_PRACTICE:
         if pattern.search(heading):
-            return [Fact(practice, "asserted", heading.strip(), text, False)]
+            return [Fact(practice, stance, heading.strip(), text, False, listed=True)]
     return []
 
 
@@ -136,12 +161,14 @@ def build(text: str | None, section: str | None = None) -> Profile:
     cleaned = _DNS_LINK.sub("Your Privacy Choices", cleaned)
     cleaned = _NAMED_TEXT.sub("that notice", cleaned)
     cleaned = _DNT_NAME.sub("DNT", cleaned)
-    facts = [] if is_heading(cleaned) else [
-        _retarget(f) for f in facts_in(cleaned) if _keep(f, _clause_has_items(f.clause))]
+    found = [] if is_heading(cleaned) else [
+        f for f in facts_in(cleaned) if not f.by_user]
+    facts = [_retarget(f) for f in found if _keep(f, bool(_clause_has_items(f.clause)))]
     if not facts and _looks_like_list_item(cleaned) and _clause_has_list_items(cleaned):
         facts += _section_facts(cleaned, section)
     profile = Profile(text=text, section=section, facts=facts,
-                      topics=topics_of(_OBFUSCATED.sub("", text)))
+                      topics=topics_of(_OBFUSCATED.sub("", text)),
+                      weak=[f for f in found if f.practice == "use" and f not in facts])
     if _CONTEXT["retention"].search(cleaned):
         profile.retention = longest(durations(cleaned))
     if _CONTEXT["children"].search(cleaned):
@@ -153,7 +180,8 @@ def build(text: str | None, section: str | None = None) -> Profile:
     return profile
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def build_cached(text: str | None, section: str | None = None) -> Profile:
-    """`build`, remembered within one classification (profiles are not mutated after)."""
+    """`build`, remembered (profiles are not mutated after): consecutive versions of a policy
+    share most sentences, and the document pools profile the same ones again."""
     return build(text, section)

@@ -60,9 +60,15 @@ class Duration:
         return math.isinf(self.days) and not self.open_ended
 
 
+# "respond within 45 days", "Median response time: 0.83 days": a delay, not a retention period.
+_RESPONSE = regex(r"\b(?:respon\w+|reply|replies|answer)\b[^.;]{0,40}$")
+
+
 def durations(text: str) -> list[Duration]:
     found: list[Duration] = []
     for match in _DURATION.finditer(text):
+        if _RESPONSE.search(text[max(0, match.start() - 60):match.start()]):
+            continue
         count = _number(match.group(1))
         if count is not None:
             found.append(Duration(count * _UNIT_DAYS[match.group(2).lower()], match.group(0)))

@@ -9,8 +9,9 @@ further, over the same items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from .findings import Finding
+from .findings import Finding, protection_items
 from .profile import GROUPS, Profile
 from .rules import EXPOSURE_GROUPS, group_items
 from .scope import EXPOSURE_RANK, PROTECTION_RANK
@@ -21,7 +22,7 @@ class Pool:
     """What one side (all added, or all removed, units) of a diff states, by practice group."""
 
     exposure: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=dict)
-    protection: dict[str, list[int]] = field(default_factory=dict)
+    protection: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=dict)
     periods: set[str] = field(default_factory=set)
     notices: set[str] = field(default_factory=set)
 
@@ -32,7 +33,8 @@ class Pool:
                 items = frozenset(group_items(group, [fact]))
                 self.exposure.setdefault(group, []).append((EXPOSURE_RANK[fact.stance], items))
             else:
-                self.protection.setdefault(group, []).append(PROTECTION_RANK[fact.stance])
+                self.protection.setdefault(group, []).append(
+                    (PROTECTION_RANK[fact.stance], protection_items(group, fact)))
         if profile.retention:
             self.periods.add(f"days:{profile.retention.days}")
         if profile.notice:
@@ -46,10 +48,13 @@ class Pool:
         if group == "notice":
             return finding.items <= self.notices
         if group in self.protection:
-            ranks = self.protection[group]
+            stated = self.protection[group]
             if finding.rank == 0:  # a protection denied: covered by the same denial
-                return 0 in ranks
-            return any(rank >= finding.rank for rank in ranks)
+                return any(rank == 0 for rank, _ in stated)
+            firm = [items for rank, items in stated if rank >= finding.rank]
+            # A right to access does not restate a right to delete; one naming no object
+            # ("you can opt out") is covered by any as firm.
+            return bool(firm) and finding.items <= frozenset().union(*firm)
         stated = self.exposure.get(group, [])
         if finding.rank <= 1:  # a promise: covered by a promise as strong
             return any(rank <= finding.rank for rank, _ in stated)
@@ -57,13 +62,21 @@ class Pool:
         return any(rank >= 2 for rank, _ in stated) and finding.items <= pooled
 
 
-def drop_restated(findings: list[Finding], added: Pool, removed: Pool) -> list[Finding]:
-    """Drop what appeared here but was stated before elsewhere (in the removed side), and what
-    disappeared here but is still stated elsewhere (in the added side)."""
+class Covering(Protocol):
+    def covers(self, finding: Finding) -> bool: ...
+
+
+def drop_restated(findings: list[Finding], added: Pool, removed: Pool,
+                  old_doc: Covering | None = None,
+                  new_doc: Covering | None = None) -> list[Finding]:
+    """Drop what appeared here but was stated before elsewhere (in the removed side, or
+    anywhere in the old version), and what disappeared here but is still stated elsewhere (in
+    the added side, or anywhere in the new version)."""
     kept = []
     for finding in findings:
-        other_side = {"appeared": removed, "disappeared": added}.get(finding.change)
-        if not (other_side and finding.group and other_side.covers(finding)):
+        sides: list[Covering | None] = {
+            "appeared": [removed, old_doc], "disappeared": [added, new_doc]}.get(finding.change, [])
+        if not (finding.group and any(side and side.covers(finding) for side in sides)):
             kept.append(finding)
     return kept
 
@@ -71,7 +84,7 @@ def drop_restated(findings: list[Finding], added: Pool, removed: Pool) -> list[F
 def upgrade_reversals(findings: list[Finding], other_side: Pool) -> list[Finding]:
     """A protection denied here that the other side promised firmly is a promise reversed."""
     for finding in findings:
-        ranks = other_side.protection.get(finding.group, [])
+        ranks = [rank for rank, _ in other_side.protection.get(finding.group, [])]
         if finding.direction == "worse" and finding.rank == 0 and 2 in ranks:
             finding.severity = "high"
             finding.headline = finding.headline.replace("denied", "reversed")

@@ -13,9 +13,11 @@ from .findings import (
     exposure_items,
     item_categories,
     item_severity,
+    protection_items,
     quote,
     recipient_reach,
 )
+from .patterns import regex
 from .profile import Profile
 from .quantity import describe_days
 from .scope import EXPOSURE_RANK, PROTECTION_RANK, Fact
@@ -30,6 +32,8 @@ GROUP_ITEM_KINDS: dict[str, tuple[str, ...]] = {
     "retain": ("data",),
 }
 ITEM_TARGET = {"recipient": "the recipients", "purpose": "the purposes"}
+_GENERIC_RECIPIENT = regex(r"\b(?:these|those|such|other|any|anyone|third)[\s-]+(?:companies|parties|"
+                           r"party|entities|partners|recipients|organi[sz]ations|one|else)\b")
 
 
 def _erank(fact: Fact) -> int:
@@ -46,11 +50,13 @@ def group_items(group: str, facts: list[Fact]) -> dict[str, tuple[str, str]]:
 
 
 def _exposed(profile: Profile, group: str) -> list[Fact]:
-    return [f for f in profile.group_facts(group) if _erank(f) >= 2]
+    """Facts whose lists grow worse: practices done, and allow-lists ("only with ...")."""
+    return [f for f in profile.group_facts(group) if _erank(f) >= 2 or f.stance == "limited"]
 
 
 def _promised(profile: Profile, group: str) -> list[Fact]:
-    return [f for f in profile.group_facts(group) if _erank(f) <= 1]
+    """Promises not to (or not without consent): their lists grow better."""
+    return [f for f in profile.group_facts(group) if _erank(f) <= 1 and f.stance != "limited"]
 
 
 def introduced(group: str, fact: Fact, profile: Profile) -> Finding:
@@ -66,7 +72,10 @@ def introduced(group: str, fact: Fact, profile: Profile) -> Finding:
     if group == "share" and recipients:
         headline = f"sharing with {recipients[0]} introduced"
     named = ", ".join(quote(w, 40) for _, w in items.values())
-    reason = f"{quote(fact.phrase)} now stated" + (f", naming {named}" if named else "")
+    if fact.listed and named:
+        reason = f"{named} now listed under {quote(fact.phrase, 60)}"
+    else:
+        reason = f"{quote(fact.phrase)} now stated" + (f", naming {named}" if named else "")
     return Finding(severity, "worse", categories_for(group, profile, *extra), headline, reason,
                    group, _erank(fact), frozenset(items), change="appeared")
 
@@ -94,12 +103,14 @@ def _stance_change(group: str, old: Fact, new: Fact, profile: Profile) -> list[F
     before, after = _erank(old), _erank(new)
     if old.phrase.lower() == new.phrase.lower():
         return []  # same decisive words: the difference lies in context the rules misread
+    if {old.stance, new.stance} == {"permitted", "asserted"}:
+        return []  # "may share" and "share": policies hedge; the practice is the same
     reason = f"{quote(old.phrase)} became {quote(new.phrase)}"
     named = group_items(group, [new]).items() - group_items(group, [old]).items()
     if named:
         reason += ", naming " + ", ".join(quote(words, 40) for _, (_, words) in sorted(named))
     if after > before:
-        reversed_promise = before <= 1 < after
+        reversed_promise = before <= 1 < after and old.stance != "limited"
         severity: Severity = ("high" if reversed_promise else
                               "medium" if after == 4 or before == 0 else "low")
         headline = (f"{GROUP_NOUN[group]} introduced" if reversed_promise
@@ -134,13 +145,15 @@ def _list_changes(group: str, old: list[Fact], new: list[Fact], profile: Profile
             item_severity(group, key, profile), "worse",
             categories_for(group, profile, *item_categories(key)),
             f"{key.split(':', 1)[1]} added to {target}", f"added {quote(words)} to {target}",
-            group, 2, frozenset({key})))
+            group, 2, frozenset({key}), change="appeared"))
     heads = {words.split()[-1].lower() for _, words in after.values()}
     for key in before.keys() - after.keys():
         kind, words = before[key]
         if key.split(":")[0] == "data" and words.split()[-1].lower() in heads:
             continue  # "approximate location" became "precise location": one item, reworded
         target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
+        if promised and kind == "recipient" and _GENERIC_RECIPIENT.search(new[0].clause):
+            continue  # "these advertising partners" became "these companies": same promise
         if promised:
             severe = item_severity(group, key, profile) == "high"
             severity: Severity = "high" if severe else "medium"
@@ -152,12 +165,18 @@ def _list_changes(group: str, old: list[Fact], new: list[Fact], profile: Profile
             continue
         findings.append(Finding("low", "better", categories_for(group, profile),
                                 f"{key.split(':', 1)[1]} removed from {target}",
-                                f"removed {quote(words)} from {target}", group))
+                                f"removed {quote(words)} from {target}", group, 2,
+                                frozenset({key}), change="disappeared"))
     return findings
 
 
 def _exposure_change(group: str, old: Profile, new: Profile) -> list[Finding]:
     before, after = old.strongest(group), new.strongest(group)
+    if before is None and after is not None and group == "collect" and old.weak:
+        # The old sentence already used data; the new one names what for: a list change.
+        before = old.weak[0]
+        if _erank(before) >= 2 and _erank(after) >= 2:
+            return _list_changes(group, [before], _exposed(new, group), new, promised=False)
     if before is None and after is None:
         return []
     if before is None:
@@ -203,18 +222,20 @@ def _protection_change(group: str, old: Profile, new: Profile) -> list[Finding]:
 
 
 def protection_added(group: str, fact: Fact, profile: Profile) -> Finding:
+    items = protection_items(group, fact)
     if _prank(fact) == 0:
         return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
                        "denied", f"added {quote(fact.phrase)}", group, 0, change="appeared")
     return Finding("low", "better", categories_for(group, profile), f"{GROUP_NOUN[group]} added",
-                   f"added {quote(fact.phrase)}", group, _prank(fact), change="appeared")
+                   f"added {quote(fact.phrase)}", group, _prank(fact), items, change="appeared")
 
 
 def protection_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
     reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
               else f"{quote(fact.phrase)} removed")
     return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
-                   "removed", reason, group, _prank(fact), change="disappeared")
+                   "removed", reason, group, _prank(fact), protection_items(group, fact),
+                   change="disappeared")
 
 
 def _retention_change(old: Profile, new: Profile) -> list[Finding]:

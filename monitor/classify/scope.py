@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .lexicon import ORDINARY_PATTERNS, SENSITIVE_PATTERNS
+from .descriptive import business_sale, describes
 from .patterns import regex
 
 _DATA_TABLES = (SENSITIVE_PATTERNS, ORDINARY_PATTERNS)
@@ -28,12 +29,14 @@ PROTECTIONS: frozenset[str] = frozenset(
     {"notify", "consent", "optout", "right", "delete", "secure", "signals"})
 
 # How far a stance lets the practice go, for exposures (higher = more exposure).
-Stance = Literal["denied", "gated", "permitted", "asserted", "unasked"]
+# "limited": done only for a stated purpose or recipient ("is only used to", "solely with"):
+# an allow-list, ranked with promises, but one that grows worse as it lists more.
+Stance = Literal["denied", "gated", "limited", "permitted", "asserted", "unasked"]
 EXPOSURE_RANK: dict[str, int] = {
-    "denied": 0, "gated": 1, "permitted": 2, "asserted": 3, "unasked": 4}
+    "denied": 0, "gated": 1, "limited": 1, "permitted": 2, "asserted": 3, "unasked": 4}
 # How firmly a protection is promised (higher = stronger protection).
 PROTECTION_RANK: dict[str, int] = {
-    "denied": 0, "unasked": 0, "permitted": 1, "gated": 1, "asserted": 2}
+    "denied": 0, "unasked": 0, "permitted": 1, "gated": 1, "limited": 1, "asserted": 2}
 
 _VERBS: dict[str, str] = {
     "sell": r"sell|sells|selling|sold|rent|rents|renting|rented|"
@@ -41,7 +44,7 @@ _VERBS: dict[str, str] = {
             r"(?:sale|sales) of (?:your |users'? |customers'? )?(?:personal |account |usage )?"
             r"(?:information|data)",
     "share": r"share|shares|shared|sharing|disclose|discloses|disclosed|disclosing|disclosure|"
-             r"release|releases|released|make (?:it |them )?available|made available|"
+             r"release|releases|released|make (?:[\w-]+ ){0,3}?available|made available|"
              r"provide (?:it |them |this |such |your |personal )?(?:\w+ )?"
              r"(?:information |data )?to",
     "transfer": r"transfer|transfers|transferred|transferring",
@@ -50,11 +53,13 @@ _VERBS: dict[str, str] = {
                r"receive|receives|received|access|accesses|accessed|scan|scans|scanned",
     "use": r"use|uses|used|process|processes|processed|analy[sz]e|"
            r"analy[sz]es|analy[sz]ed|train|trains|trained|training",
-    "track": r"track|tracks|tracked|tracking|follow you|monitor|monitors|monitored",
+    "track": r"track|tracks|tracked|tracking(?! (?:settings|preferences|controls|tools|"
+             r"protection|prevention))|follow you|monitor|monitors|monitored",
     "retain": r"retain|retains|retained|keep|keeps|kept|store|stores|stored|hold|holds|"
               r"preserve|preserves|preserved",
     "notify": r"notify|notifies|notified|inform you|informs you|tell you|let you know|"
-              r"(?:provide|give|send|post) (?:you )?(?:with )?(?:a )?(?:prior |advance )?notice|"
+              r"(?:provide|give|send|post) (?:you )?(?:with )?(?:a )?(?:prior |advance |additional |"
+              r"reasonable |appropriate )?notice|"
               r"email you",
     "consent": r"ask (?:for )?your (?:permission|consent)|ask you (?:for|before)|"
                r"ask for (?:your )?(?:permission|consent)|obtain your (?:\w+ )?consent|"
@@ -70,10 +75,12 @@ _VERBS: dict[str, str] = {
               r"anonymi[sz]e|anonymi[sz]es|anonymi[sz]ed|de-identify|de-identified",
     "signals": r"honou?r|honou?rs|respond to|responds to|recogni[sz]e|recogni[sz]es|"
                r"support|supports|respect|respects|process|processes|treat|treats|act on|acts on",
-    "secure": r"encrypt|encrypts|encrypted|(?:protect|protects|protected|safeguard|safeguards|"
+    # "Encrypted Messages" names a feature; "data is encrypted in transit" states a safeguard.
+    "secure": r"encrypt|encrypts|encrypted(?=\s*$|\s*[,.;)]|\s+(?:in|at|with|using|by|and|"
+              r"or|during|when|while|before|to|so|on)\b)|(?:protect|protects|protected|safeguard|safeguards|"
               r"secure|secures|secured)(?= (?:the |your |all |such |this |that |any |personal |"
               r"user )*(?:personal |sensitive )?(?:information|data|content|details|it|them|"
-              r"accounts?)\b)",
+              r"accounts?|pii?)\b)",
 }
 VERB_PATTERNS: dict[str, re.Pattern[str]] = {
     practice: regex(rf"(?<![\w-])(?:{body})(?![\w-])") for practice, body in _VERBS.items()
@@ -97,6 +104,14 @@ _GATE = regex(
     r"(?:\w+ )?(?:consent|agree|opt|tell|ask|choose)|if you (?:\w+ )?(?:consent|agree|opt[- ]in|"
     r"choose to)|(?:upon|after) (?:obtaining |receiving )?your (?:\w+ )?(?:consent|permission)|"
     r"ask (?:for )?your (?:permission|consent) (?:first|before)|will ask before)\b")
+# Restrictive modality, before the verb ("we only share") or right after it ("used solely to").
+_RESTRICTIVE_BEFORE = regex(r"\b(?:only|solely|exclusively|strictly)\b")
+_RESTRICTIVE_AFTER = regex(
+    r"^\W*(?:(?:\w+\W+){0,4}?(?:only|solely|exclusively|strictly) (?:to|for|with|in|as|when|"
+    r"if|where|by|within)|(?:\w+\W+){0,2}?(?:limited|restricted) to|(?:\w+\W+){0,6}?"
+    r"(?:no|any) longer than|(?:\w+\W+){0,6}?(?:no more|not more) than)\b")
+# Sale and AI training stay what they are, however narrowly they are described.
+_NOT_LIMITABLE = frozenset({"sell", "train"})
 _UNASKED = regex(
     r"\bwithout (?:asking|notice|notifying|first asking|your (?:\w+ )?(?:consent|permission|"
     r"knowledge)|obtaining your consent|prior notice|further notice|informing)\b")
@@ -111,17 +126,26 @@ _DATA_NOUN_BEFORE = regex(
     r"history|messages|logs?|recordings?|files?|photos|videos|images)\s+$")
 _PARTICIPLE = regex(r"(?:ed|sold|kept|held|made available)$")
 # Sharing and collecting say something only about data (not "disclose our certification").
-_NEEDS_OBJECT = frozenset({"share", "transfer", "collect", "use", "retain"})
+_NEEDS_OBJECT = frozenset({"sell", "share", "transfer", "collect", "use", "retain", "track"})
 # Verbs inside "if ...", "whether ...", "what ... we collect" describe, they do not assert.
 _HYPOTHETICAL = regex(r"\b(?:if|whether|in the event|in case|what|how)\s*$")
+# "If you disable cookies, ..." states a consequence; "if you wish to opt out, ..." a choice.
+_CONSEQUENCE = regex(r"\b(?:if|when|once|even if|after) (?:you|users?) (?:\w+ ){0,2}$")
+_WISH = regex(r"\b(?:wish|want|would like|prefer|choose|decide)s? to\s*$")
+# "If you consent, we share ...": a comma and a new subject end the hypothetical.
+_MAIN_CLAUSE = regex(r",\s*(?:we|you|they|it|[A-Z]\w+)\b")
 # "use" and "process" say something only when data follows ("we use encryption" does not).
 _DATA_OBJECT = regex(
     r"^\W*(?:\w+\W+){0,5}?(?:information|data|content|details|history|location|address(?:es)?|"
     r"identifiers?|messages|photos|posts|voice|recordings?|it|them|images|biometrics?|"
-    r"metadata|names?|e-?mail|cookies|usage|activity|ip)\b")
+    r"metadata|names?|e-?mail|cookies|usage|activity|ip|pii?)\b")
+# What can be tracked: data, or the people and devices themselves.
+_TRACK_OBJECT = regex(r"^\W*(?:\w+\W+){0,5}?(?:you|your|users?|visitors?|devices?|browsing|"
+                      r"behaviou?r|activit(?:y|ies)|location|usage|ip|interactions?|clicks?|"
+                      r"purchases?|which)\b")
 _PRONOUN = regex(r"\b(?:we|you|they|it|he|she|i)\b")
 _DATA_NOUN_IN = regex(r"\b(?:information|data|details|content|identifiers?|address(?:es)?|"
-                      r"history|messages|photos|posts|recordings?|location|it|them)\b")
+                      r"history|messages|photos|posts|recordings?|location|it|them|pii?)\b")
 _RECIPIENT_NEXT = regex(r"^\W*(?:\w+\W+){0,3}?(?:with|to)\s+(?:\w+\s+){0,3}?(?:third|partners?|"
                         r"affiliates?|advertisers?|vendors?|service providers?|companies|"
                         r"others|government|law enforcement|authorities|brokers?)\b")
@@ -146,6 +170,7 @@ class Fact:
     clause: str
     by_user: bool  # the user, not the company, does it ("you can share ...")
     negated: bool = False  # a promise not to ("will not share without consent")
+    listed: bool = False  # a list item under a heading that names the practice; phrase = heading
 
 
 def clauses(text: str) -> list[str]:
@@ -182,15 +207,20 @@ def _phrase(clause: str, match: re.Match[str], window: str, tail: str, stance: S
     return core
 
 
-def _stance(own: str, window: str, tail: str) -> Stance:
+def _stance(own: str, window: str, tail: str, practice: str = "") -> Stance:
     """`own`: the words between subject and verb; `window`: the clause up to the verb."""
     negated = bool(_NEGATION.search(own))
     gated = bool(_GATE.search(window + " " + tail))
     if negated and gated:
         return "gated"
+    limited = practice in EXPOSURES and practice not in _NOT_LIMITABLE and bool(
+        _RESTRICTIVE_BEFORE.search(own) or _RESTRICTIVE_AFTER.search(tail))
     if negated:
-        return "denied"
-    if _UNASKED.search(tail) or _UNASKED.search(own):
+        # "will not keep it longer than necessary" limits, it does not deny.
+        return "limited" if limited else "denied"
+    if limited and not gated and not _UNASKED.search(tail[:120]):
+        return "limited"
+    if _UNASKED.search(tail[:120]) or _UNASKED.search(own):
         return "unasked"
     if gated:
         return "gated"
@@ -216,19 +246,26 @@ _SIGNAL = regex(r"\b(?:dnt|global privacy control|gpc|opt-out preference signals
                r"browser signals?|universal opt-out)\b")
 
 
+_TO_US = regex(r"^\W*(?:[\w-]+\W+){0,5}?(?:with|to) (?:us|google|microsoft|meta|apple)\b")
+
+
 def facts_in(text: str) -> list[Fact]:
     found: list[Fact] = []
     for clause in clauses(text):
-        for practice, pattern in VERB_PATTERNS.items():
-            if practice == "signals" and not _SIGNAL.search(clause):
+        for verb_practice, pattern in VERB_PATTERNS.items():
+            if verb_practice == "signals" and not _SIGNAL.search(clause):
                 continue
             for match in pattern.finditer(clause):
                 window = _window(clause, match.start())
-                tail = clause[match.end():match.end() + 120]
-                if not _asserts_practice(practice, clause, match, window, tail):
+                tail = clause[match.end():match.end() + 250]
+                if not _asserts_practice(verb_practice, clause, match, window, tail):
                     continue
+                negated = bool(_NEGATION.search(_after_subject(window)))
+                practice = _redirected(verb_practice, clause, tail, negated)
+                if practice in _THEIR_OWN and _THEY.search(_last_pronoun(window)):
+                    continue  # "they use it to get medical care": someone else's practice
                 subject_user = _last_subject_is_user(window)
-                stance = _stance(_after_subject(window), window, tail)
+                stance = _stance(_after_subject(window), window, tail, practice)
                 if practice in PROTECTIONS and subject_user and stance == "permitted":
                     stance = "asserted"  # "you can opt out": the user's ability is the protection
                 found.append(Fact(
@@ -237,9 +274,28 @@ def facts_in(text: str) -> list[Fact]:
                     phrase=_phrase(clause, match, window, tail, stance),
                     clause=clause,
                     by_user=subject_user and practice in EXPOSURES,
-                    negated=bool(_NEGATION.search(_after_subject(window))),
+                    negated=negated,
                 ))
     return found
+
+
+def _redirected(practice: str, clause: str, tail: str, negated: bool) -> str:
+    """Partners sharing "with us" is collection; data sold with the business is a transfer
+    (but "except in a merger, we won't sell your data" stays a promise about sale)."""
+    if practice == "share" and _TO_US.search(tail):
+        return "collect"
+    if practice == "sell" and not negated and business_sale(clause):
+        return "transfer"
+    return practice
+
+
+_THEIR_OWN = frozenset({"use", "collect", "track"})
+_THEY = regex(r"^they$")
+
+
+def _last_pronoun(window: str) -> str:
+    found = list(_PRONOUN.finditer(window))
+    return found[-1].group(0) if found else ""
 
 
 def _asserts_practice(practice: str, clause: str, match: re.Match[str], window: str,
@@ -250,15 +306,21 @@ def _asserts_practice(practice: str, clause: str, match: re.Match[str], window: 
     verb = match.group(0).lower()
     if _DETERMINER.search(before) and not verb.startswith("sale"):
         return False
+    if describes(practice, clause, match, window, tail):
+        return False
     if _PARTICIPLE.search(verb) and _DATA_NOUN_BEFORE.search(before):
         return False
     governed = clause[:match.start() - len(window)]
+    if practice == "optout" and _CONSEQUENCE.search(governed + window) and not _WISH.search(
+            window):
+        return False  # "If you disable cookies, parts of the site may not work"
     if practice in EXPOSURES and (_CHOICE_ABOUT.search(window) or (
-            _HYPOTHETICAL.search(governed) and "," not in window)):
+            _HYPOTHETICAL.search(governed) and not _MAIN_CLAUSE.search(window))):
         return False
     if practice in _NEEDS_OBJECT:
         has_object = (_DATA_OBJECT.search(tail) or _DATA_NOUN_IN.search(window[-60:])
-                      or any(table.search(tail[:80]) for table in _DATA_TABLES))
+                      or any(table.search(tail[:80]) for table in _DATA_TABLES)
+                      or (practice == "track" and _TRACK_OBJECT.search(tail)))
         if not has_object and not (practice != "use" and _RECIPIENT_NEXT.search(tail)):
             return False
     return True
