@@ -95,3 +95,27 @@ def last_change(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None
         "SELECT * FROM changes WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1",
         [policy]))
     return _decode(rows[0]) if rows else None
+
+
+def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
+                 since: str | None = None, min_rank: int = 0) -> list[dict[str, Any]]:
+    """Changes of these policies (all when none is named), oldest first by when they happened,
+    with at least the given severity rank (0 none … 3 high) and, with `since`, no older than it.
+    The diff is left out: it can be large."""
+    ranks = "CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END"
+    where = [f"{ranks} >= :rank"]
+    params: dict[str, Any] = {"rank": min_rank}
+    if policies:
+        names = {f"p{i}": name for i, name in enumerate(policies)}
+        where.append(f"policy IN ({', '.join(':' + key for key in names)})")
+        params.update(names)
+    if since:
+        where.append("COALESCE(window_end, detected_at) >= :since")
+        params["since"] = since
+    rows = db.query(
+        f"""SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
+            window_end, source, material, severity, direction, categories, summary
+            FROM changes WHERE {' AND '.join(where)}
+            ORDER BY COALESCE(window_end, detected_at), id""", params)
+    return [{**row, "categories": json.loads(row["categories"]),
+             "material": bool(row["material"])} for row in rows]

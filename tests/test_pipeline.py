@@ -274,3 +274,31 @@ def test_config_from_environment_and_reextract_command(seeded: tuple,
     assert "seed4: history re-derived: 1 snapshots → 1 versions (0 rejected pages)" in \
         result.output
     assert timeline(ctx.db, "seed4")[0].rederived
+
+
+def test_changes_command_lists_what_changed_when_and_how_much(seeded: tuple) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    ctx, site, paths = seeded
+    check_all(ctx)
+    name = sorted(SEEDS)[0]
+    head, rest = SEEDS[name].split("\n\n", 1)
+    site.set_page(paths["seed0"], policy_page(
+        f"{head}\n\nWe may sell your personal information to data brokers.\n\n{rest}"))
+    site.set_page(paths["seed1"], seed_page(sorted(SEEDS)[1], chrome=2))
+    check_all(ctx)
+    config = ["--config", str(ctx.watchlist.path)]
+    runner = CliRunner()
+    rows = json.loads(runner.invoke(cli, [*config, "changes", "--format", "json"]).output)
+    assert [(r["policy"], r["from_version"], r["to_version"]) for r in rows] == [("seed0", 1, 2)]
+    assert rows[0]["material"] and "sale" in rows[0]["categories"]
+    assert rows[0]["window_start"] <= rows[0]["window_end"] and rows[0]["source"] == "live"
+    text = runner.invoke(cli, [*config, "changes", "seed0"]).output
+    assert "seed0 v1→v2" in text and rows[0]["severity"].upper() in text
+    assert "no recorded changes" in runner.invoke(cli, [*config, "changes", "seed1"]).output
+    future = runner.invoke(cli, [*config, "changes", "--since", "2999-01-01"]).output
+    assert "no recorded changes" in future
