@@ -33,7 +33,8 @@ from monitor.diff.model import CATEGORIES, SEVERITIES, DiffResult, severity_rank
 
 HISTORIES = REPO.parent / "shared" / "corpus" / "histories"
 
-Pair = tuple[str, str, str, Path, Path]  # service, old id, kind of the newer version, paths
+# service, old id, kind of the newer version, paths of old and new, and of the version before
+Pair = tuple[str, str, str, Path, Path, Path | None]
 
 
 def pairs(kind: str, service: str | None) -> Iterator[Pair]:
@@ -42,10 +43,22 @@ def pairs(kind: str, service: str | None) -> Iterator[Pair]:
         if service and service.lower() not in name.lower():
             continue
         versions = json.loads(history.read_text(encoding="utf-8"))["versions"]
-        for old, new in zip(versions, versions[1:], strict=False):
+        for index, (old, new) in enumerate(zip(versions, versions[1:], strict=False)):
             if kind in ("all", new["kind"]):
+                before = history.parent / versions[index - 1]["file"] if index else None
                 yield (name, f"{Path(old['file']).stem}→{Path(new['file']).stem}", new["kind"],
-                       history.parent / old["file"], history.parent / new["file"])
+                       history.parent / old["file"], history.parent / new["file"], before)
+
+
+def is_revert(old: str, new: str, before: Path | None) -> bool:
+    """The newer version is near-identical to the one before the older: the archive flipped
+    back (a cached or collapsed page served between two captures), not the policy."""
+    if before is None:
+        return False
+    lines = [set(text.splitlines()) for text in (before.read_text(encoding="utf-8"), old, new)]
+    back = len(lines[2] & lines[0]) / max(1, len(lines[2] | lines[0]))
+    step = len(lines[2] & lines[1]) / max(1, len(lines[2] | lines[1]))
+    return back > 0.9 and back > step + 0.05
 
 
 def ms(seconds: float) -> float:
@@ -58,8 +71,8 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
     by_severity: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     flagged: list[tuple[int, str, DiffResult]] = []
-    total = 0
-    for service, ids, _kind, old_path, new_path in pairs(args.kind, args.service):
+    total = reverts = unjudged = 0
+    for service, ids, _kind, old_path, new_path, before in pairs(args.kind, args.service):
         old, new = old_path.read_text(encoding="utf-8"), new_path.read_text(encoding="utf-8")
         started = time.perf_counter()
         result = diff(old, new)
@@ -71,13 +84,19 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
         total += 1
         by_severity[result.severity] += 1
         by_category.update(result.categories)
+        unjudged += result.summary.startswith("not judged")
         if result.material:
-            flagged.append((severity_rank(result.severity), f"{service} {ids}", result))
+            revert = is_revert(old, new, before)
+            reverts += revert
+            label = f"{service} {ids}" + (" [revert]" if revert else "")
+            flagged.append((severity_rank(result.severity), label, result))
     if not total:
         print(f"skipped: no version pairs found under {HISTORIES}")
         return 0
     material = sum(1 for _ in flagged)
-    print(f"{total} consecutive pairs; material: {material} ({100 * material / total:.1f}%)")
+    print(f"{total} consecutive pairs; material: {material} ({100 * material / total:.1f}%); "
+          f"flagged reverts (newer ≈ the version before the older): {reverts}; "
+          f"not judged (stub or other language): {unjudged}")
     print("by severity: " + ", ".join(f"{s} {by_severity[s]}" for s in SEVERITIES))
     print("by category (pairs): " + ", ".join(
         f"{c} {by_category[c]}" for c in CATEGORIES if by_category[c]))

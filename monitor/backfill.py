@@ -290,7 +290,7 @@ def _describe(policy: str, gap: archive.ChangeGap, old: str, new: str) -> NewCha
     from monitor.classify import classify_diff
     from monitor.diff import diff_texts
 
-    result = classify_diff(diff_texts(old, new))
+    result = classify_diff(diff_texts(old, new), old, new)
     return NewChange(
         policy=policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
         detected_at=gap.window_end, window_start=gap.window_start, window_end=gap.window_end,

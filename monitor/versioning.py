@@ -58,7 +58,7 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
 
 def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion) -> StoredText:
     # Diff and classify outside the write lock: they are the slow, CPU-bound part.
-    result = classify_diff(diff_texts(latest.text, new.text))
+    result = classify_diff(diff_texts(latest.text, new.text), latest.text, new.text)
     # The first live version after a backfill is recorded as a change but, like any first
     # version, does not alert: it is when watching started, not news.
     first_live = new.snapshot_id is not None and not has_earlier_live_snapshot(

@@ -49,8 +49,8 @@ def has_holes(unit: ChangeUnit) -> bool:
 
 # Common English function words: their share of the words tells English text from a version
 # captured in another language (the rules and lexicons only read English).
-_ENGLISH = frozenset("the and of to we you your in is for or with that our this are be as by "
-                     "may on it".split())
+_ENGLISH = frozenset(["the", "and", "of", "to", "we", "you", "your", "in", "is", "for", "or",
+                      "with", "that", "our", "this", "are", "be", "as", "by", "may", "on", "it"])
 _WORD = regex(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 ENGLISH_MIN, FOREIGN_MAX = 0.12, 0.05
 
@@ -70,7 +70,8 @@ def unjudged(result: DiffResult, old_text: str | None, new_text: str | None) -> 
     """Why the pair is not judged (a stub or a version in another language), else None."""
     if old_text is not None and new_text is not None:
         old_en, new_en = english_share(old_text), english_share(new_text)
-        if min(old_en, new_en) < FOREIGN_MAX and max(old_en, new_en) > ENGLISH_MIN:
+        long_enough = min(word_count(old_text), word_count(new_text)) >= STUB_MIN_WORDS
+        if long_enough and min(old_en, new_en) < FOREIGN_MAX and max(old_en, new_en) > ENGLISH_MIN:
             side = "new" if new_en < old_en else "old"
             return (f"not judged: the {side} version is not in English, likely another "
                     "language edition captured")

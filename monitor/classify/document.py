@@ -19,7 +19,7 @@ from monitor.diff.segment import Segment, segment
 
 from . import lexicon as lx
 from .findings import ITEM_TABLES, Finding
-from .profile import _CONTEXT, _SECTION_PRACTICE, GROUPS, build_cached
+from .profile import CONTEXT, GROUPS, SECTION_PRACTICE, build_cached
 from .restated import Pool
 from .scope import VERB_PATTERNS
 
@@ -30,7 +30,7 @@ for _practice, _group in GROUPS.items():
         _GROUP_VERBS.setdefault(_group, []).append(VERB_PATTERNS[_practice])
 _GROUP_VERBS.setdefault("train", []).append(lx.AI_TRAINING)
 _GROUP_VERBS["collect"].append(VERB_PATTERNS["use"])
-_SECTION_GROUPS = {practice for practice, _ in _SECTION_PRACTICE}
+_SECTION_GROUPS = {practice for practice, _ in SECTION_PRACTICE}
 _TABLES = {kind: [table for k, table in ITEM_TABLES if k == kind]
            for kind in ("data", "recipient", "purpose")}
 
@@ -64,7 +64,7 @@ class DocumentPool:
     def _candidates(self, finding: Finding) -> Iterator[int]:
         group = finding.group
         if group in ("period", "notice"):
-            context = _CONTEXT["retention" if group == "period" else "notice"]
+            context = CONTEXT["retention" if group == "period" else "notice"]
             return (i for i, s in enumerate(self.segments) if context.search(s.text))
         if finding.rank >= 2 and finding.items and group in ("sell", "share", "collect", "train",
                                                               "track", "retain"):
@@ -82,7 +82,7 @@ class DocumentPool:
         if group not in _SECTION_GROUPS or not seg.section:
             return False
         heading = seg.section.split("›")[-1]
-        return any(p == group and pattern.search(heading) for p, pattern in _SECTION_PRACTICE)
+        return any(p == group and pattern.search(heading) for p, pattern in SECTION_PRACTICE)
 
     def _item_index(self) -> dict[str, set[int]]:
         """Item key ("data:biometric data") -> the sentences naming it; one regex pass per

@@ -22,7 +22,7 @@ SENSITIVE_DATA: dict[str, list[str]] = {
     "biometric data": [
         r"biometric\w*", r"face ?prints?", r"facial (?:recognition|geometry|features|scans?)",
         r"fingerprints?", r"voiceprints?", r"voice prints?", r"retina(?:l)? scans?",
-        r"iris scans?", r"face geometry",
+        r"iris scans?", r"face geometry", r"face ?ids?", r"selfies?", r"facial age estimation",
     ],
     "health data": [
         r"health(?:[- ]related)? (?:information|data|conditions?|records?)",
@@ -36,6 +36,7 @@ SENSITIVE_DATA: dict[str, list[str]] = {
         r"driver'?s licen[cs]e(?: numbers?)?", r"government[- ](?:issued )?ids?",
         r"national (?:id|identification|insurance) (?:numbers?|cards?)",
         r"tax (?:identification )?(?:numbers?|ids?)", r"identity documents?",
+        r"id (?:photos?|documents?|cards?|numbers?)",
     ],
     "contacts": [
         r"(?:phone |device |address book )?contacts? lists?", r"address book",

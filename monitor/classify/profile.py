@@ -21,7 +21,7 @@ GROUPS: dict[str, str] = {
     "secure": "secure",
 }
 # A list item under a heading like "Information we collect" inherits the heading's practice.
-_SECTION_PRACTICE = [
+SECTION_PRACTICE = [
     ("share", regex(r"\b(?:shar|disclos|third[- ]part|recipients|who (?:we|has access))")),
     ("collect", regex(r"\b(?:collect|information we|data we|we (?:receive|obtain|gather)|"
                       r"categories of (?:personal )?(?:information|data)|what (?:information|"
@@ -41,7 +41,7 @@ _OBFUSCATED = regex(r"\[?email(?:&#160;|\s)protected\]?")
 _NAMED_TEXT = re.compile(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\w'’.-]*\s+){2,8}"
                          r"(?:Privacy\s+)?(?:Policy|Notice|Act|Law|Statement|Regulation)\b")
 _PERSON = regex(r"\b(?:we|you|our|us)\b")
-_CONTEXT = {
+CONTEXT = {
     "retention": regex(r"\b(?:retain\w*|retention|keep|kept|store[ds]?|delete[ds]?|deletion|"
                        r"erase[ds]?|hold|storage)\b"),
     "children": lx.CATEGORY_CUES["children"],
@@ -142,7 +142,7 @@ def _section_facts(text: str, section: str | None) -> list[Fact]:
     if _CHOICE_HEADING.search(heading):
         return []  # items under "Right to Opt-out of the Sale or Sharing" are not shared
     stance: Stance = "denied" if _DENIAL.search(heading) else "asserted"
-    for practice, pattern in _SECTION_PRACTICE:
+    for practice, pattern in SECTION_PRACTICE:
         if pattern.search(heading):
             return [Fact(practice, stance, heading.strip(), text, False, listed=True)]
     return []
@@ -169,12 +169,12 @@ def build(text: str | None, section: str | None = None) -> Profile:
     profile = Profile(text=text, section=section, facts=facts,
                       topics=topics_of(_OBFUSCATED.sub("", text)),
                       weak=[f for f in found if f.practice == "use" and f not in facts])
-    if _CONTEXT["retention"].search(cleaned):
+    if CONTEXT["retention"].search(cleaned):
         profile.retention = longest(durations(cleaned))
-    if _CONTEXT["children"].search(cleaned):
+    if CONTEXT["children"].search(cleaned):
         found_ages = ages(cleaned)
         profile.min_age = min(found_ages) if found_ages else None
-    if _CONTEXT["notice"].search(cleaned):
+    if CONTEXT["notice"].search(cleaned):
         found_notice = notice_days(cleaned)
         profile.notice = min(found_notice) if found_notice else None
     return profile

@@ -61,14 +61,16 @@ class Duration:
 
 
 # "respond within 45 days", "Median response time: 0.83 days": a delay, not a retention period.
+_REQUEST = regex(r"\brequests?\b")
 _RESPONSE = regex(r"\b(?:respon\w+|reply|replies|answer)\b[^.;]{0,40}$")
 
 
 def durations(text: str) -> list[Duration]:
     found: list[Duration] = []
     for match in _DURATION.finditer(text):
-        if _RESPONSE.search(text[max(0, match.start() - 60):match.start()]):
-            continue
+        before = text[max(0, match.start() - 80):match.start()]
+        if _RESPONSE.search(before[-60:]) or ("|" in before and _REQUEST.search(before)):
+            continue  # a response time, or a row of a table of privacy requests
         count = _number(match.group(1))
         if count is not None:
             found.append(Duration(count * _UNIT_DAYS[match.group(2).lower()], match.group(0)))

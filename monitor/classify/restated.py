@@ -56,14 +56,25 @@ class Pool:
             # ("you can opt out") is covered by any as firm.
             return bool(firm) and finding.items <= frozenset().union(*firm)
         stated = self.exposure.get(group, [])
-        if finding.rank <= 1:  # a promise: covered by a promise as strong
-            return any(rank <= finding.rank for rank, _ in stated)
+        if finding.rank <= 1:  # a promise: covered by a promise as strong, as wide
+            return any(rank <= finding.rank and _as_wide(items, finding.items)
+                       for rank, items in stated)
         pooled = frozenset().union(*(items for rank, items in stated if rank >= 2))
         return any(rank >= 2 for rank, _ in stated) and finding.items <= pooled
 
 
 class Covering(Protocol):
     def covers(self, finding: Finding) -> bool: ...
+
+
+def _as_wide(promise: frozenset[str], wanted: frozenset[str]) -> bool:
+    """A promise naming no data type (or recipient, or purpose) covers them all; one naming
+    some covers only those: "we do not collect biometrics" does not restate "... location"."""
+    for kind in {key.split(":", 1)[0] for key in wanted}:
+        named = {key for key in promise if key.startswith(kind + ":")}
+        if named and not {key for key in wanted if key.startswith(kind + ":")} <= named:
+            return False
+    return True
 
 
 def drop_restated(findings: list[Finding], added: Pool, removed: Pool,

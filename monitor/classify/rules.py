@@ -32,8 +32,9 @@ GROUP_ITEM_KINDS: dict[str, tuple[str, ...]] = {
     "retain": ("data",),
 }
 ITEM_TARGET = {"recipient": "the recipients", "purpose": "the purposes"}
-_GENERIC_RECIPIENT = regex(r"\b(?:these|those|such|other|any|anyone|third)[\s-]+(?:companies|parties|"
-                           r"party|entities|partners|recipients|organi[sz]ations|one|else)\b")
+_GENERIC_RECIPIENT = regex(r"\b(?:these|those|such|other|any|anyone|third)[\s-]+(?:companies|"
+                           r"parties|party|entities|partners|recipients|organi[sz]ations|one|"
+                           r"else)\b")
 
 
 def _erank(fact: Fact) -> int:

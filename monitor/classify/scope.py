@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .lexicon import ORDINARY_PATTERNS, SENSITIVE_PATTERNS
 from .descriptive import business_sale, describes
+from .lexicon import ORDINARY_PATTERNS, SENSITIVE_PATTERNS
 from .patterns import regex
 
 _DATA_TABLES = (SENSITIVE_PATTERNS, ORDINARY_PATTERNS)
@@ -54,12 +54,12 @@ _VERBS: dict[str, str] = {
     "use": r"use|uses|used|process|processes|processed|analy[sz]e|"
            r"analy[sz]es|analy[sz]ed|train|trains|trained|training",
     "track": r"track|tracks|tracked|tracking(?! (?:settings|preferences|controls|tools|"
-             r"protection|prevention))|follow you|monitor|monitors|monitored",
+             r"protection|prevention))|(?<!who )(?<!that )follow you|monitor|monitors|monitored",
     "retain": r"retain|retains|retained|keep|keeps|kept|store|stores|stored|hold|holds|"
               r"preserve|preserves|preserved",
     "notify": r"notify|notifies|notified|inform you|informs you|tell you|let you know|"
-              r"(?:provide|give|send|post) (?:you )?(?:with )?(?:a )?(?:prior |advance |additional |"
-              r"reasonable |appropriate )?notice|"
+              r"(?:provide|give|send|post) (?:you )?(?:with )?(?:a )?(?:prior |advance |"
+              r"additional |reasonable |appropriate )?notice|"
               r"email you",
     "consent": r"ask (?:for )?your (?:permission|consent)|ask you (?:for|before)|"
                r"ask for (?:your )?(?:permission|consent)|obtain your (?:\w+ )?consent|"
@@ -120,7 +120,7 @@ _CHOICE_ABOUT = regex(r"\b(?:opt(?:[- ]?out)? of|object to|limit|right to|reques
                       r"(?:the\s+|any\s+|our\s+)?$")
 # A verb right after a determiner is a noun ("the App Store", "your use"); a participle right
 # after a data noun is a description ("data received in reliance on ..."), not an assertion.
-_DETERMINER = regex(r"\b(?:the|a|an|our|your|their|its|this|that|app|play)\s+$")
+_DETERMINER = regex(r"\b(?:the|a|an|our|your|their|its|this|that)\s+$")
 _DATA_NOUN_BEFORE = regex(
     r"\b(?:information|data|details|content|identifiers?|address(?:es)?|numbers?|records?|"
     r"history|messages|logs?|recordings?|files?|photos|videos|images)\s+$")
@@ -260,12 +260,15 @@ def facts_in(text: str) -> list[Fact]:
                 tail = clause[match.end():match.end() + 250]
                 if not _asserts_practice(verb_practice, clause, match, window, tail):
                     continue
-                negated = bool(_NEGATION.search(_after_subject(window)))
+                own = _after_subject(window)
+                if _FRAME_NEGATION.search(clause[:match.start()]):
+                    own = "not " + own  # "In no case do we sell", "no knowledge that it sells"
+                negated = bool(_NEGATION.search(own))
                 practice = _redirected(verb_practice, clause, tail, negated)
                 if practice in _THEIR_OWN and _THEY.search(_last_pronoun(window)):
                     continue  # "they use it to get medical care": someone else's practice
                 subject_user = _last_subject_is_user(window)
-                stance = _stance(_after_subject(window), window, tail, practice)
+                stance = _stance(own, window, tail, practice)
                 if practice in PROTECTIONS and subject_user and stance == "permitted":
                     stance = "asserted"  # "you can opt out": the user's ability is the protection
                 found.append(Fact(
@@ -290,6 +293,10 @@ def _redirected(practice: str, clause: str, tail: str, negated: bool) -> str:
 
 
 _THEIR_OWN = frozenset({"use", "collect", "track"})
+# A negation that governs the whole clause from before its subject or a "that".
+_FRAME_NEGATION = regex(r"\b(?:in no case|under no circumstances|at no time|in no event|"
+                        r"(?:do|does|did) not have (?:actual )?knowledge that|"
+                        r"(?:is|are|am) not aware that)\b")
 _THEY = regex(r"^they$")
 
 

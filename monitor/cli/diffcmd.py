@@ -67,6 +67,7 @@ def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
     NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
     from monitor.classify import classify_diff
 
-    result = classify_diff(diff_texts(load_version(state, old), load_version(state, new)))
+    old_text, new_text = load_version(state, old), load_version(state, new)
+    result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}"), nl=fmt == "json")
