@@ -17,7 +17,14 @@ from storage import checks as check_store
 from storage.changes import AlertRoute, NewChange, record_change
 from storage.db import write_lock
 from storage.snapshots import has_earlier_live_snapshot
-from storage.versions import NewVersion, Version, add_version, latest_version, mark_seen
+from storage.versions import (
+    NewVersion,
+    Version,
+    add_version,
+    latest_version,
+    mark_seen,
+    timeline,
+)
 
 SUSPECT_CONFIRMATIONS = 2  # checks that must see the same shrunken text before it is a version
 
@@ -63,7 +70,13 @@ def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion)
     # version, does not alert: it is when watching started, not news.
     first_live = new.snapshot_id is not None and not has_earlier_live_snapshot(
         ctx.db, policy.name, new.snapshot_id)
-    routes = [] if first_live else alert_routes(ctx, policy, result)
+    returning = recent_version_number(ctx, policy, new.norm_hash)
+    if returning is not None:
+        result.summary = f"back to the text of version {returning}: {result.summary}"
+    # A page that flips between texts (A/B tests, sections that come and go) would otherwise
+    # alert again each time it returns to a text whose arrival was already reported.
+    quiet = first_live or returning is not None
+    routes = [] if quiet else alert_routes(ctx, policy, result)
     with write_lock(ctx.db), ctx.db.atomic():
         version_id = add_version(ctx.db, new)
         check_store.drop_suspect(ctx.db, policy.name)
@@ -74,6 +87,15 @@ def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion)
             direction=result.direction, categories=result.categories, summary=result.summary,
             diff=result.to_json()), routes)
     return StoredText("new_version", version_id, change_id, result.severity, result.summary)
+
+
+FLAP_WINDOW = 5  # a text equal to one of this many latest versions is a return, not news
+
+
+def recent_version_number(ctx: Context, policy: Policy, norm_hash: str) -> int | None:
+    """The number of a recent version with this text, if the policy is returning to it."""
+    recent = timeline(ctx.db, policy.name)[-FLAP_WINDOW - 1:-1]
+    return next((v.number for v in reversed(recent) if v.norm_hash == norm_hash), None)
 
 
 def alert_routes(ctx: Context, policy: Policy, result: DiffResult) -> list[AlertRoute]:

@@ -100,7 +100,7 @@ def make_env(archive: ArchiveServer, directory: Path, texts: list[str],
     archive.add(*itertools.chain.from_iterable(plan))
     directory.mkdir(parents=True, exist_ok=True)
     watchlist = load(write_watchlist(directory, [{"name": "pol", "url": URL, "wayback": wayback}],
-                                     {"archive_url": archive.base_url, "timeout": 0.3}))
+                                     {"archive_url": archive.base_url, "timeout": 1.0}))
     fake = FakeTime(NOW)
     ctx = Context(watchlist=watchlist, db=open_db(watchlist.settings.database),
                   session=requests.Session(), clock=fake.clock, sleep=fake.sleep)

@@ -302,3 +302,29 @@ def test_changes_command_lists_what_changed_when_and_how_much(seeded: tuple) -> 
     assert "no recorded changes" in runner.invoke(cli, [*config, "changes", "seed1"]).output
     future = runner.invoke(cli, [*config, "changes", "--since", "2999-01-01"]).output
     assert "no recorded changes" in future
+
+
+def change_alerts(ctx: Context) -> int:
+    return int(ctx.db.execute("SELECT COUNT(*) FROM alerts WHERE kind = 'change'").fetchone()[0])
+
+
+def test_a_page_flipping_between_texts_alerts_once(seeded: tuple) -> None:
+    ctx, site, paths = seeded
+    check_all(ctx)
+    name = sorted(SEEDS)[0]
+    head, rest = SEEDS[name].split("\n\n", 1)
+    original = seed_page(name)
+    selling = policy_page(f"{head}\n\nWe may sell your personal information to data brokers."
+                          f"\n\n{rest}")
+    policy = ctx.watchlist.policy("seed0")
+    site.set_page(paths["seed0"], selling)
+    assert check(ctx, policy).outcome == "new_version"
+    assert change_alerts(ctx) == 1  # sale introduced: high, alerted
+    for page in (original, selling, original, selling):
+        site.set_page(paths["seed0"], page)
+        result = check(ctx, policy)
+        assert result.outcome == "new_version"
+        assert result.summary and result.summary.startswith("back to the text of version")
+    assert change_alerts(ctx) == 1  # the returns are recorded, not alerted again
+    assert len(timeline(ctx.db, "seed0")) == 6
+    assert ctx.db.execute("SELECT COUNT(*) FROM changes WHERE policy = 'seed0'").fetchone()[0] == 5

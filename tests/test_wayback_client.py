@@ -48,7 +48,7 @@ def archive() -> Iterator[ArchiveServer]:
 
 
 def make_client(archive: ArchiveServer, fake: FakeTime, **overrides: Any) -> ArchiveClient:
-    options: dict[str, Any] = {"timeout": 0.3, "retries": 2, "index_rate": 1.0,
+    options: dict[str, Any] = {"timeout": 1.0, "retries": 2, "index_rate": 1.0,
                                "capture_rate": 4.0, "max_bytes": 100_000}
     options.update(overrides)
     return ArchiveClient(TimedSession(fake), base_url=archive.base_url, now=fake.clock,
