@@ -66,11 +66,17 @@ def analysed_block(block: str) -> tuple[tuple[Piece, _PieceInfo], ...]:
     return tuple((piece, _analyse(piece)) for piece in parse_block(block))
 
 
+# Address and phone lines ("Fresno, CA 93704", "+1 (559) 555-0100") are short and unpunctuated
+# like headings, but a heading never holds a postcode or a phone number (years are fine).
+_CONTACT_LINE = re.compile(r"\b\d{5}(?:-\d{4})?\b|\+?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|"
+                           r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+
+
 def _title_like(title: str, numbered: bool) -> bool:
     words = title.split()
     if not words or len(words) > _MAX_HEADING_WORDS or len(title) > _MAX_HEADING_CHARS:
         return False
-    if "@" in title or "://" in title:
+    if "@" in title or "://" in title or (not numbered and _CONTACT_LINE.search(title)):
         return False
     last = title[-1]
     if last in ",;" or (not numbered and last in ".:") or is_date_line(title):
