@@ -25,7 +25,8 @@ class CliState:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=lambda: os.environ.get("POLICYWATCH_CONFIG", DEFAULT_CONFIG), show_default=True,
+    default=lambda: os.environ.get("POLICYWATCH_CONFIG", DEFAULT_CONFIG),
+    show_default=f"$POLICYWATCH_CONFIG, else ./{DEFAULT_CONFIG}",
     help="The watchlist file (env POLICYWATCH_CONFIG).",
 )
 @click.version_option(package_name="policywatch")
