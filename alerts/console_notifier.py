@@ -4,7 +4,10 @@ so policywatch works with nothing set up (every alert is also stored)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import TextIO
+
+import requests
 
 from monitor.watchlist import AlertChannel
 
@@ -13,7 +16,10 @@ from .render_email import render_text
 
 
 class ConsoleNotifier:
-    def __init__(self, channel: AlertChannel, *, stream: TextIO | None = None) -> None:
+    def __init__(self, channel: AlertChannel, *, session: requests.Session | None = None,
+                 environ: Mapping[str, str] | None = None, stream: TextIO | None = None) -> None:
+        # `session` and `environ` are part of every notifier's constructor; the console needs
+        # neither.
         self.channel = channel
         self._stream = stream
 

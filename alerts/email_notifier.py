@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate
 
+import requests
+
 from monitor.errors import AlertError
 from monitor.watchlist import AlertChannel
 
@@ -33,8 +35,9 @@ def header_message_id(message_id: str) -> str:
 
 
 class EmailNotifier:
-    def __init__(self, channel: AlertChannel, *,
+    def __init__(self, channel: AlertChannel, *, session: requests.Session | None = None,
                  environ: Mapping[str, str] | None = None) -> None:
+        # `session` is part of every notifier's constructor; SMTP has no use for it.
         self.channel = channel
         self.options = channel.options
         self.environ = os.environ if environ is None else environ

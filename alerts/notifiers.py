@@ -24,7 +24,15 @@ class Notifier(Protocol):
         """Where messages go, without secrets (for `alerts test` and logs)."""
 
 
-NOTIFIERS: dict[str, type] = {
+class NotifierType(Protocol):
+    """What NOTIFIERS holds: a notifier class, built from its channel (secrets are read from
+    `environ` at send time; `session` is the HTTP session for web channels)."""
+
+    def __call__(self, channel: AlertChannel, *, session: requests.Session | None = None,
+                 environ: Mapping[str, str] | None = None) -> Notifier: ...
+
+
+NOTIFIERS: dict[str, NotifierType] = {
     "email": EmailNotifier,
     "slack": SlackNotifier,
     "console": ConsoleNotifier,
@@ -33,9 +41,5 @@ NOTIFIERS: dict[str, type] = {
 
 def make_notifier(channel: AlertChannel, *, session: requests.Session | None = None,
                   environ: Mapping[str, str] | None = None) -> Notifier:
-    """The notifier for a configured channel; secrets are read from `environ` at send time."""
-    if channel.type == "slack":
-        return SlackNotifier(channel, session=session, environ=environ)
-    if channel.type == "email":
-        return EmailNotifier(channel, environ=environ)
-    return ConsoleNotifier(channel)
+    """The notifier for a configured channel, by its type."""
+    return NOTIFIERS[channel.type](channel, session=session, environ=environ)

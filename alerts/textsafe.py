@@ -46,16 +46,6 @@ class Budget:
         self.left = chars
         self.omitted = 0
 
-    def take(self, text: str) -> str:
-        if len(text) <= self.left:
-            self.left -= len(text)
-            return text
-        shown = text[: max(self.left, 0)]
-        self.omitted += len(text) - len(shown)
-        self.left = 0
-        return shown
-
-
 def more_chars_line(count: int) -> str:
     return f"… {count:,} more characters not shown"
 

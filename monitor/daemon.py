@@ -149,12 +149,6 @@ class Daemon:
             self.shutdown()
         return 0
 
-    def request_stop(self) -> None:
-        self._stop.set()
-
-    def request_reload(self) -> None:
-        self._reload_requested.set()
-
     def _install_signals(self) -> None:
         def on_stop(signum: int, _frame: FrameType | None) -> None:
             log.info("received %s: stopping", signal.Signals(signum).name)

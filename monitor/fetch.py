@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
 import requests
@@ -107,7 +107,7 @@ class Fetcher:
                     chain.append(current)
                     continue
                 page = self._read(url, current, response, started)
-                return FetchedPage(**{**page.__dict__, "redirects": chain[1:]})
+                return replace(page, redirects=chain[1:])
             finally:
                 response.close()
         raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS} redirects: "

@@ -112,25 +112,24 @@ def to_result(policy: Policy, stored: StoredText) -> CheckResult:
 
 
 def failure(ctx: Context, policy: Policy, error: FetchError | ContentRejected) -> CheckResult:
-    result = CheckResult(policy.name, "failed", error.reason, error.detail,
-                         transient=error.transient)
-    status = error.status if isinstance(error, FetchError) else None
     if not error.transient:
-        notify_operator_once(ctx, policy, result)
-    return replace(result, detail=f"{error.detail} (HTTP {status})" if status else error.detail)
+        notify_operator_once(ctx, policy, error.reason, error.detail)
+    status = error.status if isinstance(error, FetchError) else None
+    detail = f"{error.detail} (HTTP {status})" if status else error.detail
+    return CheckResult(policy.name, "failed", error.reason, detail, transient=error.transient)
 
 
-def notify_operator_once(ctx: Context, policy: Policy, result: CheckResult) -> None:
+def notify_operator_once(ctx: Context, policy: Policy, reason: str, detail: str) -> None:
     """Tell the operator about a permanent failure, once per run of identical failures."""
     previous = check_store.last_check(ctx.db, policy.name)
-    if previous and previous["outcome"] == "failed" and previous["reason"] == result.reason:
+    if previous and previous["outcome"] == "failed" and previous["reason"] == reason:
         return
     from alerts.outbox import enqueue_operator_notice
 
     with write_lock(ctx.db):
         enqueue_operator_notice(
             ctx.db, ctx.watchlist, f"policywatch: {policy.display_name} cannot be checked "
-            f"({result.reason})", f"{policy.url}\n{result.detail}\nThis will not fix itself: "
+            f"({reason})", f"{policy.url}\n{detail}\nThis will not fix itself: "
             "check the URL, selector or settings.", now=iso(ctx.clock()))
 
 

@@ -7,6 +7,7 @@ Nothing is fetched. The new timeline is stored beside the old one as a new gener
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from monitor.context import Context
 from monitor.errors import ContentRejected
@@ -30,7 +31,7 @@ class ReextractReport:
 def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
     """Rebuild the policy's timeline for EXTRACTOR_VERSION from every stored snapshot."""
     snapshots = policy_snapshots(ctx.db, policy.name)
-    texts: list[tuple[dict[str, object], str]] = []
+    texts: list[tuple[dict[str, Any], str]] = []
     rejected = 0
     for snap in snapshots:
         body = snapshot_body(ctx.db, int(snap["id"]))
@@ -38,7 +39,7 @@ def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
         text = extract(body, content_type=content_type, selector=policy.selector,
                        remove=policy.remove)
         try:
-            check_content(body, content_type, text, url=str(snap["final_url"]))
+            check_content(body, content_type, text, url=snap["final_url"])
         except ContentRejected:
             rejected += 1
             continue
@@ -52,25 +53,22 @@ def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
     return ReextractReport(policy.name, len(snapshots), count, rejected, replaced=True)
 
 
-def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, object], str]],
+def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, Any], str]],
                     generation: int) -> int:
     previous_hash, previous_id, count = None, None, 0
     for snap, text in texts:
         norm_hash = key_hash(text)
-        seen_at = str(snap["fetched_at"])
+        seen_at = snap["fetched_at"]
         if norm_hash == previous_hash and previous_id is not None:
-            mark_seen(ctx.db, previous_id, seen_at, int(str(snap["id"])))
+            mark_seen(ctx.db, previous_id, seen_at, int(snap["id"]))
             continue
         previous_id = add_version(ctx.db, NewVersion(
             policy=policy.name, text=text, norm_hash=norm_hash,
-            extractor_version=EXTRACTOR_VERSION, snapshot_id=int(str(snap["id"])),
-            seen_at=seen_at, source=str(snap["source"]),
-            archive_timestamp=_optional_text(snap["archive_timestamp"]),
+            extractor_version=EXTRACTOR_VERSION, snapshot_id=int(snap["id"]),
+            seen_at=seen_at, source=snap["source"],
+            archive_timestamp=snap["archive_timestamp"],
             rederived=True, generation=generation))
         previous_hash = norm_hash
         count += 1
     return count
 
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None else str(value)

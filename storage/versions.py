@@ -146,18 +146,3 @@ def get_version_text(db: sqlite_utils.Database, name: str, number: int | None = 
                      at: date | None = None) -> str:
     return get_version(db, name, number=number, at=at).text
 
-
-def version_by_id(db: sqlite_utils.Database, version_id: int) -> Version:
-    row = db.execute("SELECT policy FROM versions WHERE id = ?", [version_id]).fetchone()
-    if row is None:
-        raise NotFound(f"version id {version_id} does not exist")
-    for version in timeline(db, row[0]):
-        if version.id == version_id:
-            return version
-    rows = list(db.query("SELECT *, 0 AS number FROM versions WHERE id = ?", [version_id]))
-    return _to_version(rows[0])
-
-
-def known_policies(db: sqlite_utils.Database) -> list[str]:
-    return [row[0] for row in db.execute("SELECT DISTINCT policy FROM versions ORDER BY policy")]
-

@@ -5,29 +5,19 @@ are checked. Cases live in tests/cases/classify/*.toml, one test per case name."
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from monitor.classify import classify_diff
 from monitor.diff import diff_texts
 from monitor.diff.model import CATEGORIES, SEVERITIES, DiffResult
+from tests.support.cases import load_named_cases
 
 CASE_DIR = Path(__file__).parent / "cases" / "classify"
 
 
-def load_cases() -> dict[str, dict[str, Any]]:
-    cases: dict[str, dict[str, Any]] = {}
-    for path in sorted(CASE_DIR.glob("*.toml")):
-        for case in tomllib.loads(path.read_text(encoding="utf-8"))["case"]:
-            assert case["name"] not in cases, f"duplicate case name {case['name']}"
-            cases[case["name"]] = case
-    return cases
-
-
-CASES = load_cases()
+CASES = load_named_cases(CASE_DIR)
 
 
 def quoted_words(result: DiffResult) -> str:

@@ -4,28 +4,18 @@ the exact label set (`labels`) or only labels that must / must not be there (`in
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from monitor.classify import classify_segment
 from monitor.classify.opp115 import OPP115_CATEGORIES
+from tests.support.cases import load_named_cases
 
 CASE_DIR = Path(__file__).parent / "cases" / "opp115"
 
 
-def load_cases() -> dict[str, dict[str, Any]]:
-    cases: dict[str, dict[str, Any]] = {}
-    for path in sorted(CASE_DIR.glob("*.toml")):
-        for case in tomllib.loads(path.read_text(encoding="utf-8"))["case"]:
-            assert case["name"] not in cases, f"duplicate case name {case['name']}"
-            cases[case["name"]] = case
-    return cases
-
-
-CASES = load_cases()
+CASES = load_named_cases(CASE_DIR)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

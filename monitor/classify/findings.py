@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from monitor.diff.model import Severity, severity_rank
+from monitor.diff.model import Severity
 
 from .lexicon import ORDINARY_PATTERNS, PURPOSE_PATTERNS, RECIPIENT_PATTERNS, SENSITIVE_PATTERNS
 from .patterns import regex
@@ -166,6 +166,3 @@ def item_categories(key: str) -> tuple[str, ...]:
         return ("ai_training",)
     return ()
 
-
-def worst(findings: list[Finding]) -> Severity:
-    return max((f.severity for f in findings), key=severity_rank, default="none")

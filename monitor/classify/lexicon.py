@@ -164,11 +164,6 @@ PURPOSE_PATTERNS = Table(PURPOSES)
 AI_TRAINING = words(PURPOSES["AI training"])
 
 
-def found_items(table: Table, text: str) -> dict[str, str]:
-    """Canonical name -> the words that expressed it, for every entry found in `text`."""
-    return table.find(text)
-
-
 # --- category cue words (topic of a sentence, policywatch taxonomy) -----------------------------
 CATEGORY_CUES: dict[str, re.Pattern[str]] = {
     "collection": regex(

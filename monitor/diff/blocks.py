@@ -97,11 +97,6 @@ def split_blocks(text: str) -> list[str]:
     return _BLANK_LINES.split(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def split_pieces(text: str) -> list[Piece]:
-    """The pieces of a document, in reading order."""
-    return [piece for block in split_blocks(text) for piece in parse_block(block)]
-
-
 def parse_block(block: str) -> list[Piece]:
     if "\n" not in block:  # the common case: a paragraph on one line
         stripped = block.strip()
