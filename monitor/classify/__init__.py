@@ -14,14 +14,18 @@ from collections.abc import Iterable
 
 from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
 
-from .artifacts import has_holes, is_title, section_titles, unjudged
-from .document import document_pool
-from .findings import Finding
+from .artifacts import has_holes, is_title, section_titles, title_key
+from .candidates import Candidate, candidate
+from .capture import document_foreign, is_foreign, lost_capture, short_before
+from .findings import Finding, quote
 from .opp115 import label_opp115
 from .profile import Profile, topics_of
 from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
+from .suppress import SUPPRESSORS, Context
+from .unexplained import unexplained
+from .vocabulary import MODAL_KINDS
 
 __all__ = ["classify_diff", "classify_segment"]
 
@@ -49,7 +53,10 @@ def _unit_findings(unit: ChangeUnit, profiles: dict[int, Profile]) -> list[Findi
     return compare(build_profile(unit.old, unit.section), build_profile(unit.new, unit.section))
 
 
-def _apply(unit: ChangeUnit, findings: list[Finding]) -> None:
+NOT_JUDGED = "not judged"
+
+
+def _apply(unit: ChangeUnit, findings: list[Finding], note: str = "") -> None:
     findings = sorted(findings, key=lambda f: (-severity_rank(f.severity), f.direction != "worse"))
     material = [f for f in findings if f.severity != "none"]
     unit.material = bool(material)
@@ -59,6 +66,8 @@ def _apply(unit: ChangeUnit, findings: list[Finding]) -> None:
     unit.categories = [cat for cat in CATEGORIES if cat in found]
     if material:
         unit.reason = "; ".join(dict.fromkeys(f.reason for f in material[:MAX_REASONS]))
+    elif note:
+        unit.reason = note
     elif unit.form_only:
         unit.reason = "change of form"
     elif unit.kind == "moved":
@@ -76,20 +85,8 @@ def _direction(leanings: Iterable[str]) -> Direction:
     return "better" if "better" in seen else "neutral"
 
 
-def classify_diff(result: DiffResult, old_text: str | None = None,
-                  new_text: str | None = None) -> DiffResult:
-    """Fill the classifier fields of every unit and of the document; returns `result`.
-
-    `old_text` and `new_text`, the two versions diffed, are optional but let a practice that
-    is "now stated" be checked against everything the old version said (and a promise that
-    "disappeared" against the whole new version), not only against the changed sentences."""
-    stub = unjudged(result, old_text, new_text)
-    if stub:
-        for unit in result.changes:
-            _apply(unit, [])
-        _document(result, [])
-        result.summary = stub
-        return result
+def _pools(result: DiffResult) -> tuple[dict[int, Profile], Pool, Pool]:
+    """Profiles of added and removed sentences, and what each side of the diff states."""
     profiles: dict[int, Profile] = {}
     added, removed = Pool(), Pool()
     for unit in result.changes:
@@ -102,26 +99,84 @@ def classify_diff(result: DiffResult, old_text: str | None = None,
         text = unit.new if unit.kind == "added" else unit.old
         profiles[id(unit)] = build_profile(text, unit.section)
         (added if unit.kind == "added" else removed).add(profiles[id(unit)])
-    old_doc = document_pool(old_text) if old_text is not None else None
-    new_doc = document_pool(new_text) if new_text is not None else None
-    headlines: list[tuple[int, int, str]] = []
+    return profiles, added, removed
+
+
+def _context(result: DiffResult, old_text: str | None, new_text: str | None) -> Context:
     titles = section_titles(result)
-    for doc in (old_doc, new_doc):
-        titles |= doc.titles if doc else set()
+    for text in (old_text, new_text):
+        titles |= {title_key(line) for line in (text or "").splitlines() if line.startswith("#")}
+    return Context(old_text or "", new_text or "", titles,
+                   [u for u in result.changes if u.kind == "added" and not u.form_only],
+                   [u for u in result.changes if u.kind == "removed" and not u.form_only])
+
+
+def _rule_findings(unit: ChangeUnit, profiles: dict[int, Profile], added: Pool,
+                   removed: Pool, titles: set[str]) -> tuple[list[Finding], bool]:
+    """What the profile rules find, and whether all of it is restated on the diff's other
+    side (a sentence deleted here and said again there)."""
+    if is_title(unit, titles) or has_holes(unit):
+        return [], False
+    found = _unit_findings(unit, profiles)
+    kept = drop_restated(found, added, removed) if found else found
+    if unit.kind == "added":
+        kept = upgrade_reversals(kept, removed)
+    return kept, bool(found) and not kept
+
+
+def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
+           ctx: Context) -> tuple[list[Finding], str]:
+    """Findings for one unit, or none and the reason why it is not material."""
+    text = " ".join(t for t in (unit.old, unit.new) if t)
+    if is_foreign(text):
+        return [_not_read(unit)], ""
+    found = candidate(unit)
+    if not rules and found is None:
+        return [], ""
+    chosen = found or Candidate(unit)
+    for name, applies in SUPPRESSORS.items():
+        if (name != "same-meaning rewording" or not rules) and applies(chosen, ctx):
+            return [], f"not material: {name}"
+    if restated and not rules:
+        return [], "not material: restated elsewhere in this change"
+    modal_edit = unit.kind == "modified" and bool(chosen.kinds() & MODAL_KINDS)
+    if not rules and not chosen.specific() and not modal_edit:
+        return [], "not material: only generic words changed"
+    return rules or [unexplained(chosen)], ""
+
+
+def _not_read(unit: ChangeUnit) -> Finding:
+    words = quote(unit.new or unit.old or "", 60)
+    return Finding("low", "neutral", ("other",), "text in another language changed",
+                   f"{NOT_JUDGED}: not in English {words}", group="unread")
+
+
+def classify_diff(result: DiffResult, old_text: str | None = None,
+                  new_text: str | None = None) -> DiffResult:
+    """Fill the classifier fields of every unit and of the document; returns `result`.
+
+    Every unit that is not a change of form and whose changed words touch a data practice is a
+    candidate; a named suppressor may say it is form after all (suppress.py); otherwise it is
+    material, explained by the profile rules where they apply (rules.py) and by its decisive
+    words where they do not (unexplained.py). `old_text` and `new_text`, the two versions,
+    let the classifier see verbatim duplicates and headings, and a capture that lost the text."""
+    profiles, added, removed = _pools(result)
+    ctx = _context(result, old_text, new_text)
+    headlines: list[tuple[int, int, str]] = []
     for position, unit in enumerate(result.changes):
-        artifact = is_title(unit, titles) or has_holes(unit)
-        findings = [] if artifact else _unit_findings(unit, profiles)
-        if findings:
-            findings = drop_restated(findings, added, removed, old_doc, new_doc)
-        if unit.kind == "added":
-            findings = upgrade_reversals(findings, removed)
-        _apply(unit, findings)
+        if unit.form_only or unit.kind == "moved":
+            _apply(unit, [])
+            continue
+        rules, restated = _rule_findings(unit, profiles, added, removed, ctx.titles)
+        findings, note = _judge(unit, rules, restated, ctx)
+        _apply(unit, findings, note)
         if unit.material:
             top = max(findings, key=lambda f: (severity_rank(f.severity), f.direction == "worse"))
             where = f" ({unit.section})" if unit.section else ""
             headlines.append((severity_rank(top.severity) * 2 + (top.direction == "worse"),
                               -position, top.headline + where))
     _document(result, headlines)
+    _versions(result, old_text, new_text)
     return result
 
 
@@ -135,6 +190,30 @@ def _document(result: DiffResult, headlines: list[tuple[int, int, str]]) -> None
     found = {cat for u in material for cat in u.categories}
     result.categories = [cat for cat in CATEGORIES if cat in found]
     result.summary = _summary(result, headlines)
+
+
+def _versions(result: DiffResult, old_text: str | None, new_text: str | None) -> None:
+    """What the two versions as wholes say about the judgement: a lost capture, a version in
+    another language, an old version that was a stub. Never silences a material unit."""
+    lost = lost_capture(old_text, new_text)
+    unread = [u for u in result.changes if u.material and u.reason.startswith(NOT_JUDGED)]
+    if lost:
+        result.suspect_capture = True
+        result.material = True
+        if result.severity == "none":
+            result.severity, result.categories = "low", result.categories or ["other"]
+        result.summary = f"suspect capture: {lost}; " + (
+            f"lost: {result.summary}" if any(u.material for u in result.changes)
+            else f"{len(result.changes)} edits need a human look")
+        return
+    if unread and len(unread) == sum(u.material for u in result.changes):
+        why = ("the new version is not in English, likely another language edition"
+               if new_text and document_foreign(new_text) else "the changed text is not in English")
+        result.summary = f"{NOT_JUDGED}: {why}; {len(unread)} edits need a human look"
+        return
+    before = short_before(old_text, new_text)
+    if before and result.material:
+        result.summary = f"{result.summary} (note: {before})"
 
 
 def _summary(result: DiffResult, headlines: list[tuple[int, int, str]]) -> str:

@@ -61,6 +61,9 @@ class DiffResult:
     direction: Direction = "neutral"
     categories: list[str] = field(default_factory=list)
     summary: str = ""
+    # The new version lost most of the old one's text (an error page, a truncated or empty
+    # capture): its lost promises are reported as material, and readers are told to doubt it.
+    suspect_capture: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,322 @@
+"""Suppressors: named reasons why a candidate (a unit touching practice words) is not material.
+
+One per class of the labelling rubric's "form only": contact details, renamed brands and
+entities, sentences that only point to another page, date and version lines, link targets and
+page chrome, duplicated or re-flowed text, table-of-contents lines, spelling variants, and
+same-meaning rewording (judged sentence against its aligned sentence, never against whatever
+the whole old policy says somewhere). `suppressor` returns the first that applies, by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from monitor.diff.model import ChangeUnit
+
+from .artifacts import title_key
+from .candidates import Candidate, changed_ranges
+from .patterns import regex
+from .vocabulary import MODAL_KINDS, mentions
+
+
+@dataclass
+class Context:
+    """What suppressors may look at beyond the unit: the two texts (for verbatim duplicates),
+    the headings of both versions, and the other units of the diff (for aligned sentences)."""
+
+    old_text: str = ""
+    new_text: str = ""
+    titles: set[str] = field(default_factory=set)
+    added: list[ChangeUnit] = field(default_factory=list)
+    removed: list[ChangeUnit] = field(default_factory=list)
+
+
+# --- pieces of text that are form, by class ---------------------------------------------------
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:opens email client)?|\[?email(?:&#160;|\s)protected\]?|" \
+         r"opens email client|mailto:\S+"
+_PHONE = r"\+?\(?\d[\d\s().-]{6,}\d"
+_ADDRESS = (r"\b(?:suite|floor|box|street|st\.|road|rd\.|avenue|ave\.|lane|blvd|c/o|attn|"
+            r"attention)\b\W*\d*")
+_URL = r"https?://\S+|www\.\S+|\(opens in a new (?:tab|window)\)|opens? (?:in )?a new window " \
+       r"or tab|\]\([^)]*\)|\[|\]"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = (rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+"
+         rf"{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
+         r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d{2}\b|"
+         r"\b(?:last )?(?:updated|modified|revised)\b:?|\beffective(?: date)?\b:?|"
+         r"\bversion\s*[\d.]+\b|\bv\d[\w.]*\b")
+_FILLER = r"[\W_]+|\b(?:the|a|an|and|or|of|in|at|on|to|for|by|with|from|its|our|their)\b"
+_NAME = r"\b[A-Z][\w&.'’-]*\b|\b(?:ltd|limited|inc|llc|gmbh|ab|sa|s\.a\.|sdn|bhd|plc|corp)\b"
+_ENTITY_SUFFIX = regex(r"\b(?:ltd|limited|inc|llc|gmbh|ab|s\.?a\.?|sdn|bhd|plc|corp(?:oration)?|"
+                       r"oü|b\.?v\.?|pte|pty|s\.?r\.?l\.?|ag|kk)\b\.?")
+
+
+@functools.cache
+def _strip(*pieces: str) -> re.Pattern[str]:
+    return re.compile("|".join(pieces), re.IGNORECASE)
+
+
+def _runs_are(candidate: Candidate, *pieces: str, case: bool = False) -> bool:
+    """Every changed run, on both sides, is made only of the given pieces (and filler)."""
+    flags = 0 if case else re.IGNORECASE
+    pattern = re.compile("|".join((*pieces, _FILLER)), flags)
+    return bool(candidate.runs) and all(
+        not pattern.sub(" ", text).strip() for run in candidate.runs for text in run)
+
+
+def _same_without(c: Candidate, *pieces: str) -> bool:
+    """With the pieces taken out, an edited sentence reads the same, or an added or removed
+    one keeps no practice word."""
+    pattern = _strip(*pieces)
+    unit = c.unit
+    if unit.kind == "modified":
+        return _normal(pattern.sub(" ", unit.old or "")) == _normal(pattern.sub(" ", unit.new or ""))
+    rest = pattern.sub(" ", unit.new or unit.old or "")
+    return not any(kind not in MODAL_KINDS for kind, *_ in mentions(rest))
+
+
+def contact_details(c: Candidate, ctx: Context) -> bool:
+    if _same_without(c, _EMAIL, _PHONE, _ADDRESS):
+        return True
+    text = c.unit.new or c.unit.old or ""
+    if c.unit.kind != "modified" and re.search(_EMAIL, text, re.IGNORECASE) and len(
+            text.split()) <= 25 and "verb" not in {k for k, *_ in mentions(_no_email(text))}:
+        return True  # an address block: "Attention: Data Protection Officer dpo@..."
+    return bool(c.unit.kind != "modified" and _CONTACT_LINE.search(text) and len(text.split()) <= 12)
+
+
+_CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phone|fax|e-?mail)"
+                      r"\s*[:.]")
+
+
+def _no_email(text: str) -> str:
+    return re.sub(_EMAIL, " ", text, flags=re.IGNORECASE)
+
+
+def renamed(c: Candidate, ctx: Context) -> bool:
+    """A name replaced by another name ("Location History" -> "Timeline"), or a company's
+    legal entity named ("Deliveroo Ireland Limited")."""
+    if c.unit.kind != "modified" or not c.runs:
+        return False
+    for deleted, inserted in c.runs:
+        names_only = _runs_are(Candidate(c.unit, runs=[(deleted, inserted)]), _NAME, r"\d+",
+                               case=True)
+        if not names_only or not re.search(r"\b[A-Z]", deleted + inserted):
+            return False  # numbers alone are quantities, not names
+        if not (deleted.strip(" ,.;()") and inserted.strip(" ,.;()")) and not _ENTITY_SUFFIX.search(
+                deleted + " " + inserted):
+            return False  # a name added or dropped alone can be a recipient added or dropped
+    return True
+
+
+_POINTER = regex(
+    r"^\W*(?:please\s+)?(?:see|visit|click|read|refer to|review|consult|check|learn more|"
+    r"find out more|for (?:more|further|additional) (?:information|details)|more information|"
+    r"to (?:see|view|learn|read|find|access) (?:more|prior|previous|the|our|about)|"
+    r"you can (?:find|read|view|learn|see)|(?:previous|prior|older) (?:privacy )?"
+    r"(?:policy|policies|notice|versions?)|notice:|this\b[^.]{0,80}\b(?:policy|notice|statement)"
+    r"\b[^.]{0,40}\b(?:describes|explains|applies|sets out|is designed|covers|tells)|"
+    r"(?:this|the) following|welcome\b)|\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
+    r"providing you with)\b[^.]{0,40}\b(?:information about )?how we\b")
+_POINTS_AT_END = regex(r"(?:please )?(?:see|visit|refer to|read|review|click)\b[^.;]{0,120}"
+                       r"(?:policy|notice|statement|page|section|addendum|disclosure|here|"
+                       r"below|above|faq|article|center|centre|website)\W*$")
+
+
+def points_elsewhere(c: Candidate, ctx: Context) -> bool:
+    """A sentence or banner that only points to another page or section, or says what a
+    document covers."""
+    texts = [t for t in ((c.unit.new,) if c.unit.kind == "added" else
+                         (c.unit.old,) if c.unit.kind == "removed" else (c.unit.old, c.unit.new))
+             if t]
+    return bool(texts) and all(
+        len(t.split()) <= 45 and (_POINTER.search(t) or (
+            _POINTS_AT_END.search(t) and _starts_with_pointer_clause(t))) for t in texts)
+
+
+_LEADING_ABOUT = regex(r"^\W*(?:for (?:more|further) (?:information|details)|to learn more|"
+                       r"if you (?:have|want|would like)|more (?:information|details))")
+
+
+def _starts_with_pointer_clause(text: str) -> bool:
+    return bool(_LEADING_ABOUT.search(text))
+
+
+_VERSION_LINE = regex(
+    r"^\W*(?:(?:last|date (?:last )?)?(?:updated|modified|revised|amended)|effective(?: date| as "
+    r"of| from)?|version|(?:privacy )?(?:policy|statement|notice) (?:update|version|date)|"
+    r"we (?:have )?(?:updated|revised|amended) (?:our|this|the)\b[^.]{0,40}"
+    r"(?:policy|notice|statement)|this (?:privacy )?(?:policy|notice|statement) was (?:last )?"
+    r"(?:updated|revised|modified))\b")
+
+
+def date_or_version(c: Candidate, ctx: Context) -> bool:
+    if _same_without(c, _DATE):
+        return True
+    return c.unit.kind != "modified" and bool(_VERSION_LINE.search(c.unit.new or c.unit.old or ""))
+
+
+_CHROME = regex(r"^\W*(?:[A-Z0-9][A-Z0-9 &'-]{0,30}|close|copy\b.*|skip to .*|back to top|"
+                r"menu|share|print|cookie settings|see contributors)\W*$")
+
+
+def link_or_chrome(c: Candidate, ctx: Context) -> bool:
+    if _same_without(c, _URL):
+        return True
+    text = c.unit.new or c.unit.old or ""
+    if c.unit.kind != "modified" and _strip(_URL).search(text) and len(
+            _strip(_URL).sub(" ", text).split()) <= 4:
+        return True  # a navigation link: "Opens a new window or tab Employers overview"
+    return c.unit.kind != "modified" and len(text.split()) <= 4 and bool(_CHROME.match(text))
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+@functools.lru_cache(maxsize=4)
+def _normal_text(text: str) -> str:
+    return " " + _normal(text) + " "
+
+
+def duplicated(c: Candidate, ctx: Context) -> bool:
+    """Text already present word for word in the other version (a duplicated or re-flowed
+    list, a re-extracted paragraph); or, for an edit, a sentence the other version has too."""
+    unit = c.unit
+    if unit.kind == "added" and unit.new:
+        return _contains(ctx.old_text, unit.new)
+    if unit.kind == "removed" and unit.old:
+        return _contains(ctx.new_text, unit.old)
+    if unit.kind == "modified" and unit.old and unit.new:
+        return _contains(ctx.old_text, unit.new) and _contains(ctx.new_text, unit.old)
+    return False
+
+
+def _contains(text: str, sentence: str) -> bool:
+    words = _normal(sentence)
+    return len(words) >= 8 and f" {words} " in _normal_text(text)
+
+
+_NUMBERED = regex(r"^\W*(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\))\s+\S")
+
+
+def toc_line(c: Candidate, ctx: Context) -> bool:
+    texts = [t for t in (c.unit.old, c.unit.new) if t]
+    if texts and all(title_key(t) in ctx.titles for t in texts):
+        return True
+    return c.unit.kind != "modified" and all(
+        _NUMBERED.search(t) and len(t.split()) <= 10 and not t.rstrip().endswith((".", ":"))
+        for t in texts)
+
+
+_SPELLING = [(r"our\b", "or"), (r"is(e|ed|es|ing|ation)\b", r"iz\1"), (r"ys(e|ed|es|ing)\b",
+             r"yz\1"), (r"ll", "l"), (r"[-‐’'`\s]", ""), (r"re\b", "er"), (r"ogue\b", "og")]
+
+
+def _spelled(word: str) -> str:
+    word = word.lower()
+    for pattern, repl in _SPELLING:
+        word = re.sub(pattern, repl, word)
+    return word
+
+
+def spelling_variant(c: Candidate, ctx: Context) -> bool:
+    if c.unit.kind != "modified" or not c.runs:
+        return False
+    for deleted, inserted in c.runs:
+        a, b = _spelled(deleted), _spelled(inserted)
+        if a == b:
+            continue
+        one_word = len(deleted.split()) <= 1 and len(inserted.split()) <= 1
+        if not (one_word and min(len(a), len(b)) >= 5 and
+                difflib.SequenceMatcher(None, a, b).ratio() >= 0.85):
+            return False
+    return True
+
+
+# Words that mean the same in a policy: a sentence that swaps one for another says the same.
+_SAME = {"information": "data", "personal data": "data", "personal information": "data",
+         "your information": "data", "your data": "data", "your personal data": "data",
+         "your personal information": "data", "user information": "data",
+         "disclose": "share", "disclosed": "share", "shared": "share", "shares": "share",
+         "obtain": "collect", "obtained": "collect", "collected": "collect", "collects": "collect",
+         "gather": "collect", "processing": "process", "processed": "process", "used": "use",
+         "uses": "use", "using": "use", "vendors": "service providers", "vendor":
+         "service providers", "service provider": "service providers", "partner": "partners",
+         "third party": "third parties", "third-party": "third parties",
+         "third-parties": "third parties", "cookie": "cookies"}
+
+
+def _meaning(text: str) -> tuple[frozenset[str], int]:
+    """The practice words of a sentence, with synonyms merged, and its count of negations."""
+    found = mentions(text)
+    words = frozenset(
+        f"{kind}:{_SAME.get(' '.join(w.lower().split()), ' '.join(w.lower().split()))}"
+        for kind, w, *_ in found if kind not in MODAL_KINDS or kind == "modal" and
+        w.lower() in ("may", "might", "can", "only", "solely", "unless", "without", "could"))
+    return words, sum(1 for kind, *_ in found if kind == "negation")
+
+
+def _same_meaning(old: str, new: str) -> bool:
+    before, after = _meaning(old), _meaning(new)
+    if before[1] != after[1]:
+        return False
+    # Same practice words (the new one may drop or add a generic word such as "data").
+    return {w for w in after[0] ^ before[0] if w not in ("data:data", "verb:use")} == set()
+
+
+def reworded(c: Candidate, ctx: Context) -> bool:
+    """Same practice words, same negations and modals as the aligned sentence: an edit of
+    the sentence itself, or an added (removed) sentence against the most similar removed
+    (added) one of the same diff."""
+    unit = c.unit
+    if unit.kind == "modified" and unit.old and unit.new:
+        return _same_meaning(unit.old, unit.new)
+    text = unit.new if unit.kind == "added" else unit.old
+    others = ctx.removed if unit.kind == "added" else ctx.added
+    partner = aligned(text or "", [o.old or o.new or "" for o in others])
+    if partner is None:
+        return False
+    old, new = (partner, text or "") if unit.kind == "added" else (text or "", partner)
+    return _same_meaning(old, new)
+
+
+def aligned(text: str, others: list[str]) -> str | None:
+    """The most similar of `others` (at least half the words in common), or None."""
+    words = set(_normal(text).split())
+    best, score = None, 0.5
+    for other in others[:200]:
+        theirs = set(_normal(other).split())
+        if not words or not theirs:
+            continue
+        overlap = len(words & theirs) / len(words | theirs)
+        if overlap >= score:
+            best, score = other, overlap
+    return best
+
+
+Suppressor = Callable[[Candidate, Context], bool]
+SUPPRESSORS: dict[str, Suppressor] = {
+    "contact details": contact_details,
+    "renamed": renamed,
+    "points to another page": points_elsewhere,
+    "date or version line": date_or_version,
+    "link target or page chrome": link_or_chrome,
+    "duplicated or re-flowed text": duplicated,
+    "table-of-contents line": toc_line,
+    "spelling variant": spelling_variant,
+    "same-meaning rewording": reworded,
+}
+
+
+def suppressor(c: Candidate, ctx: Context) -> str | None:
+    """The name of the first suppressor that explains the candidate, else None."""
+    return next((name for name, applies in SUPPRESSORS.items() if applies(c, ctx)), None)
+
+
+__all__ = ["SUPPRESSORS", "Context", "aligned", "changed_ranges", "suppressor"]

@@ -1,0 +1,135 @@
+"""A finding for a candidate that no profile rule explains: a silent miss is the worst failure,
+so a change that touches a data practice, and that no suppressor names as form, is reported
+with the words that decide it, a category from those words, a low or medium severity and the
+direction its words lean."""
+
+from __future__ import annotations
+
+from monitor.diff.model import Severity
+
+from .candidates import Candidate, Touch
+from .findings import Finding, Leaning, quote
+from .profile import topics_of
+from .vocabulary import mentions
+
+# The category a kind of practice word points to; verbs by their stem.
+KIND_CATEGORY = {
+    "data": "collection", "recipient": "sharing", "purpose": "collection", "choice": "choice",
+    "retention": "retention", "security": "security", "children": "children",
+    "tracking": "tracking", "transfer": "international", "ai": "ai_training",
+    "notice": "policy_change", "quantity": "retention",
+}
+VERB_CATEGORY = (("sell", "sale"), ("sold", "sale"), ("sale", "sale"), ("rent", "sale"),
+                 ("shar", "sharing"), ("disclos", "sharing"), ("transfer", "sharing"),
+                 ("provid", "sharing"), ("made avail", "sharing"), ("make avail", "sharing"),
+                 ("publish", "sharing"), ("dissemin", "sharing"), ("releas", "sharing"),
+                 ("retain", "retention"), ("keep", "retention"), ("kept", "retention"),
+                 ("stor", "retention"), ("hold", "retention"), ("delet", "retention"),
+                 ("eras", "retention"), ("destroy", "retention"), ("encrypt", "security"),
+                 ("track", "tracking"), ("monitor", "tracking"))
+RIGHT_WORDS = ("right", "request", "correct", "rectif", "portab", "restrict", "appeal",
+               "complain", "access", "erasure", "object")
+EXPOSING_VERBS = ("sell", "sold", "sale", "rent", "shar", "disclos", "transfer", "provid",
+                  "made avail", "make avail", "publish", "dissemin", "releas", "collect",
+                  "gather", "obtain", "receiv", "captur", "scan", "use", "using", "process",
+                  "analy", "combin", "link", "match", "infer", "attribut", "monitor", "track",
+                  "sync", "upload", "retain", "keep", "kept", "stor", "hold", "licen", "trade")
+PROTECTING_VERBS = ("delet", "eras", "destroy", "anonym", "de-ident", "deident", "pseudonym",
+                    "aggregat", "encrypt")
+EXPOSING_KINDS = frozenset({"data", "recipient", "purpose", "tracking", "transfer", "ai"})
+PROTECTING_KINDS = frozenset({"choice", "security", "retention", "notice"})
+# Kinds whose change is worth a medium rating when it widens what happens to data.
+WEIGHTY = frozenset({"recipient", "ai", "children", "transfer"})
+
+
+def _category(touch: Touch) -> str:
+    word = touch.words.lower()
+    if touch.kind == "verb":
+        return next((cat for stem, cat in VERB_CATEGORY if word.startswith(stem)), "collection")
+    if touch.kind == "choice" and word.startswith(RIGHT_WORDS):
+        return "rights"
+    if touch.kind == "tracking" and word in ("do not track", "do-not-track", "dnt",
+                                             "global privacy control", "gpc", "signals"):
+        return "do_not_track"
+    if touch.kind == "quantity" and ("old" in word or "age" in word or "+" in word):
+        return "children"
+    return KIND_CATEGORY.get(touch.kind, "other")
+
+
+def _leaning(touch: Touch) -> int:
+    """+1 when the word exposes data, -1 when it protects, 0 otherwise (before its side)."""
+    word = touch.words.lower()
+    if touch.kind == "verb":
+        if word.startswith(PROTECTING_VERBS):
+            return -1
+        return 1 if word.startswith(EXPOSING_VERBS) else 0
+    if touch.kind in EXPOSING_KINDS:
+        return 1
+    return -1 if touch.kind in PROTECTING_KINDS else 0
+
+
+def _sentence_negated(text: str) -> bool:
+    return any(kind == "negation" for kind, *_ in mentions(text))
+
+
+def direction(c: Candidate) -> Leaning:
+    """Words that expose data joining the text lean worse, protections joining lean better,
+    and the reverse for words that leave; a sentence that denies flips its words."""
+    score = 0
+    for side, text, sign in (("new", c.unit.new or "", 1), ("old", c.unit.old or "", -1)):
+        negated = -1 if _sentence_negated(text) else 1
+        leaning = [_leaning(t) for t in c.touches if t.side == side]
+        score += sign * negated * _sign(sum(leaning))
+        if side == "new" and any(t.kind == "negation" for t in c.touches if t.side == "new"):
+            score -= 1  # a denial added
+        if side == "old" and any(t.kind == "negation" for t in c.touches if t.side == "old"):
+            score += 1  # a denial dropped
+    return "worse" if score > 0 else "better" if score < 0 else "neutral"
+
+
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)
+
+
+def categories(c: Candidate) -> tuple[str, ...]:
+    found = [_category(t) for t in c.substance()]
+    for text in (c.unit.new, c.unit.old):
+        if text and any(t.side == ("new" if text is c.unit.new else "old") for t in c.touches):
+            found += sorted(topics_of(text))
+    return tuple(dict.fromkeys(found)) or ("other",)
+
+
+def severity(c: Candidate, leaning: Leaning) -> Severity:
+    kinds = {t.kind for t in c.specific()}
+    verbs = [t for t in c.specific() if t.kind == "verb"]
+    if leaning == "worse" and (kinds & WEIGHTY or verbs):
+        return "medium"
+    return "low"
+
+
+def decisive(c: Candidate) -> str:
+    """The changed words that decide: the word runs holding a practice word, quoted."""
+    unit = c.unit
+    if unit.kind != "modified":
+        verb = "added" if unit.kind == "added" else "removed"
+        return f"{verb} {quote(unit.new if unit.kind == 'added' else unit.old or '', 120)}"
+    words = {t.words.lower() for t in c.touches}
+    runs = [(d, i) for d, i in c.runs if any(w in (d + " " + i).lower() for w in words)] or c.runs
+    parts = []
+    for deleted, inserted in runs[:3]:
+        if deleted.strip() and inserted.strip():
+            parts.append(f"{quote(deleted, 60)} became {quote(inserted, 60)}")
+        elif inserted.strip():
+            parts.append(f"added {quote(inserted, 80)}")
+        else:
+            parts.append(f"removed {quote(deleted, 80)}")
+    return "; ".join(parts)
+
+
+def unexplained(c: Candidate) -> Finding:
+    leaning = direction(c)
+    cats = categories(c)
+    named = ", ".join(dict.fromkeys(t.words.lower() for t in c.specific() or c.substance()))
+    reason = f"{decisive(c)} (practice words: {named[:80]})"
+    headline = f"{'wording on ' + cats[0].replace('_', ' ')} changed: {named[:40]}"
+    return Finding(severity(c, leaning), leaning, cats, headline, reason)
