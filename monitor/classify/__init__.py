@@ -54,6 +54,9 @@ def _unit_findings(unit: ChangeUnit, profiles: dict[int, Profile]) -> list[Findi
 
 
 NOT_JUDGED = "not judged"
+# Suppressors that read no English: they also apply to text in another language.
+FORM_OF_ANY_LANGUAGE = ("contact details", "date or version line", "link target or page chrome",
+                        "duplicated or re-flowed text", "table-of-contents line")
 
 
 def _apply(unit: ChangeUnit, findings: list[Finding], note: str = "") -> None:
@@ -129,7 +132,8 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     """Findings for one unit, or none and the reason why it is not material."""
     text = " ".join(t for t in (unit.old, unit.new) if t)
     if is_foreign(text):
-        return [_not_read(unit)], ""
+        form = [name for name in FORM_OF_ANY_LANGUAGE if SUPPRESSORS[name](Candidate(unit), ctx)]
+        return ([], f"not material: {form[0]}") if form else ([_not_read(unit)], "")
     found = candidate(unit)
     if not rules and found is None:
         return [], ""
@@ -184,9 +188,12 @@ def _document(result: DiffResult, headlines: list[tuple[int, int, str]]) -> None
     material = [u for u in result.changes if u.material]
     result.material = bool(material)
     result.severity = max((u.severity for u in material), key=severity_rank, default="none")
+    # The direction of the document is that of its weightiest changes: a clarification does
+    # not make a new sale "mixed".
+    top = [u for u in material if severity_rank(u.severity) >= severity_rank(result.severity)]
     result.direction = _direction(
-        d for u in material for d in (("worse", "better") if u.direction == "mixed"
-                                      else (u.direction,)))
+        d for u in top for d in (("worse", "better") if u.direction == "mixed"
+                                 else (u.direction,)))
     found = {cat for u in material for cat in u.categories}
     result.categories = [cat for cat in CATEGORIES if cat in found]
     result.summary = _summary(result, headlines)

@@ -76,12 +76,32 @@ _EXPOSING = re.compile(r"^(?:shar|disclos|provid|send|sent|upload|publish|post|s
                        r"use|using|access)", re.IGNORECASE)
 
 
+# The title of a document names data types without stating a practice ("our Washington State
+# Consumer Health Data Privacy Policy"); a capitalised verb inside a sentence is a name
+# ("the App Store"); "track your progress" follows no person's data.
+_NAMED_DOCUMENT = re.compile(r"(?:\b[A-Z][\w'’.-]*\s+){1,8}(?:Privacy\s+)?(?:Policy|Notice|"
+                             r"Statement|Act|Law|Addendum|Disclosure|Principles|Framework)\b")
+_NOT_DATA_AFTER = re.compile(r"^\W*(?:your |the |their )?(?:progress|orders?|packages?|shipments?|"
+                             r"deliver\w*)\b", re.IGNORECASE)
+
+
+def _names_no_practice(text: str, kind: str, words: str, start: int, end: int) -> bool:
+    if kind == "verb" and _EXPOSING.match(words) and _USER_ACTS.search(
+            text[max(0, start - 30):start]):
+        return True  # the user acts, not the company
+    if kind == "verb" and words[:1].isupper() and start > 0 and not re.search(
+            r"(?:^|[.!?:]\s*|\n\W*)$", text[:start]):
+        return True
+    if kind in ("verb", "tracking") and _NOT_DATA_AFTER.search(text[end:end + 30]):
+        return True
+    return any(m.start() <= start and end <= m.end() for m in _NAMED_DOCUMENT.finditer(text))
+
+
 def _touching(text: str, ranges: list[tuple[int, int]] | None, side: str) -> list[Touch]:
     """Mentions overlapping a changed range (all mentions when ranges is None)."""
     return [Touch(side, kind, words) for kind, words, start, end in mentions(text)
             if (ranges is None or any(start < r_end and r_start < end for r_start, r_end in ranges))
-            and not (kind == "verb" and _EXPOSING.match(words)
-                     and _USER_ACTS.search(text[max(0, start - 30):start]))]
+            and not _names_no_practice(text, kind, words, start, end)]
 
 
 def candidate(unit: ChangeUnit) -> Candidate | None:

@@ -46,7 +46,9 @@ def english_share(text: str) -> float | None:
 # text is "another language" only on positive evidence (names, addresses and URLs are not).
 _OTHER = frozenset([
     "der", "die", "und", "das", "ist", "wir", "sie", "ihre", "nicht", "mit", "von", "zu", "für",
+    "ein", "eine", "dem", "den", "im", "auf", "werden", "oder", "noch", "deine", "dein", "ihr",
     "le", "la", "les", "et", "des", "est", "nous", "vous", "vos", "pour", "une", "du", "aux",
+    "sur", "dans", "pas", "ne", "qui", "au", "ce", "ces", "votre", "vos", "sont",
     "el", "los", "las", "y", "es", "que", "por", "para", "con", "su", "sus", "del", "una",
     "il", "di", "che", "per", "non", "sono", "gli", "della", "dei", "e", "o", "um", "os",
     "não", "seu", "seus", "com", "de", "en", "het", "een", "van", "zijn", "wij", "uw", "op",

@@ -87,11 +87,14 @@ def contact_details(c: Candidate, ctx: Context) -> bool:
     if c.unit.kind != "modified" and re.search(_EMAIL, text, re.IGNORECASE) and len(
             text.split()) <= 25 and "verb" not in {k for k, *_ in mentions(_no_email(text))}:
         return True  # an address block: "Attention: Data Protection Officer dpo@..."
-    return bool(c.unit.kind != "modified" and _CONTACT_LINE.search(text) and len(text.split()) <= 12)
+    return bool(c.unit.kind != "modified" and _CONTACT_LINE.search(text) and len(text.split()) <= 40
+                and "verb" not in c.kinds())
 
 
 _CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phone|fax|e-?mail)"
-                      r"\s*[:.]")
+                      r"\s*[:.]|^\W*(?:if you have (?:any )?(?:questions|concerns|comments|"
+                      r"complaints)\b[^.]{0,80}\b(?:contact|email|write)|(?:please )?(?:feel free "
+                      r"to )?contact us\b)|\battention:")
 
 
 def _no_email(text: str) -> str:
@@ -115,17 +118,23 @@ def renamed(c: Candidate, ctx: Context) -> bool:
 
 
 _POINTER = regex(
-    r"^\W*(?:please\s+)?(?:see|visit|click|read|refer to|review|consult|check|learn more|"
+    r"^\W*(?:please\s+)?(?:also\s+)?(?:see|visit|click|read|refer to|review|consult|check|learn more|"
     r"find out more|for (?:more|further|additional) (?:information|details)|more information|"
     r"to (?:see|view|learn|read|find|access) (?:more|prior|previous|the|our|about)|"
     r"you can (?:find|read|view|learn|see)|(?:previous|prior|older) (?:privacy )?"
     r"(?:policy|policies|notice|versions?)|notice:|this\b[^.]{0,80}\b(?:policy|notice|statement)"
     r"\b[^.]{0,40}\b(?:describes|explains|applies|sets out|is designed|covers|tells)|"
-    r"(?:this|the) following|welcome\b)|\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
+    r"(?:this|the) following|welcome\b)|\b(?:encourage|invite|recommend|urge)s? you to (?:read|"
+    r"review|visit|see|consult)\b|\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
     r"providing you with)\b[^.]{0,40}\b(?:information about )?how we\b")
 _POINTS_AT_END = regex(r"(?:please )?(?:see|visit|refer to|read|review|click)\b[^.;]{0,120}"
                        r"(?:policy|notice|statement|page|section|addendum|disclosure|here|"
                        r"below|above|faq|article|center|centre|website)\W*$")
+
+
+_YOU_CAN_VIEW = regex(r"\b(?:you can|you may|please)\s+(?:view|find|read|see|review|access|learn)"
+                     r"\b.{0,100}\b(?:here|policy|notice|statement|page|section|website|below|"
+                     r"above)\b")
 
 
 def points_elsewhere(c: Candidate, ctx: Context) -> bool:
@@ -134,9 +143,11 @@ def points_elsewhere(c: Candidate, ctx: Context) -> bool:
     texts = [t for t in ((c.unit.new,) if c.unit.kind == "added" else
                          (c.unit.old,) if c.unit.kind == "removed" else (c.unit.old, c.unit.new))
              if t]
+    no_practice = "verb" not in c.kinds()
     return bool(texts) and all(
         len(t.split()) <= 45 and (_POINTER.search(t) or (
-            _POINTS_AT_END.search(t) and _starts_with_pointer_clause(t))) for t in texts)
+            _POINTS_AT_END.search(t) and _starts_with_pointer_clause(t)) or (
+            no_practice and len(t.split()) <= 30 and _YOU_CAN_VIEW.search(t))) for t in texts)
 
 
 _LEADING_ABOUT = regex(r"^\W*(?:for (?:more|further) (?:information|details)|to learn more|"
@@ -155,14 +166,31 @@ _VERSION_LINE = regex(
     r"(?:updated|revised|modified))\b")
 
 
+_EFFECTIVE_ON = regex(r"\b(?:will be|is|are|becomes?|became|was) effective\b")
+
+
 def date_or_version(c: Candidate, ctx: Context) -> bool:
     if _same_without(c, _DATE):
         return True
+    text = c.unit.new or c.unit.old or ""
+    if c.unit.kind != "modified" and _EFFECTIVE_ON.search(text) and re.search(_DATE, text, re.I) \
+            and "verb" not in c.kinds():
+        return True  # "The Privacy Policy below will be effective for the EEA on April 30, 2024."
     return c.unit.kind != "modified" and bool(_VERSION_LINE.search(c.unit.new or c.unit.old or ""))
 
 
 _CHROME = regex(r"^\W*(?:[A-Z0-9][A-Z0-9 &'-]{0,30}|close|copy\b.*|skip to .*|back to top|"
                 r"menu|share|print|cookie settings|see contributors)\W*$")
+_FOOTER = regex(r"\b(?:copyright|all rights reserved|reproduction in whole or in part)\b|©")
+
+
+def _menu(text: str) -> bool:
+    """A run of menu labels: mostly capitalised words, "|" separators, no sentence."""
+    words = text.split()
+    if len(words) < 4 or _SENTENCE_END.search(text):
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return "|" in text or capitalised >= 0.8 * len(words)
 
 
 def link_or_chrome(c: Candidate, ctx: Context) -> bool:
@@ -172,7 +200,25 @@ def link_or_chrome(c: Candidate, ctx: Context) -> bool:
     if c.unit.kind != "modified" and _strip(_URL).search(text) and len(
             _strip(_URL).sub(" ", text).split()) <= 4:
         return True  # a navigation link: "Opens a new window or tab Employers overview"
-    return c.unit.kind != "modified" and len(text.split()) <= 4 and bool(_CHROME.match(text))
+    if c.unit.kind != "modified" and (
+            (len(text.split()) <= 4 and _CHROME.match(text)) or _FOOTER.search(text)
+            or _menu(text)):
+        return True
+    return _navigation_line(c, text)
+
+
+_SENTENCE_END = regex(r"[.!?;:]\W*$")
+
+
+def _navigation_line(c: Candidate, text: str) -> bool:
+    """A short verbless line under a heading that names no practice: a menu entry, not an item
+    of a list of data or recipients (those sit under headings such as "Data we collect")."""
+    if c.unit.kind == "modified" or not c.unit.section or len(text.split()) > 6:
+        return False
+    if _SENTENCE_END.search(text) or "verb" in c.kinds():
+        return False
+    heading = c.unit.section.split("›")[-1]
+    return not any(kind not in MODAL_KINDS for kind, *_ in mentions(heading))
 
 
 def _normal(text: str) -> str:

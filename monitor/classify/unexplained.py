@@ -9,6 +9,7 @@ from monitor.diff.model import Severity
 
 from .candidates import Candidate, Touch
 from .findings import Finding, Leaning, quote
+from .lexicon import SENSITIVE_PATTERNS
 from .profile import topics_of
 from .vocabulary import mentions
 
@@ -39,7 +40,8 @@ PROTECTING_VERBS = ("delet", "eras", "destroy", "anonym", "de-ident", "deident",
 EXPOSING_KINDS = frozenset({"data", "recipient", "purpose", "tracking", "transfer", "ai"})
 PROTECTING_KINDS = frozenset({"choice", "security", "retention", "notice"})
 # Kinds whose change is worth a medium rating when it widens what happens to data.
-WEIGHTY = frozenset({"recipient", "ai", "children", "transfer"})
+WIDENING = frozenset({"data", "recipient", "purpose", "verb", "ai", "children", "transfer",
+                      "tracking", "choice", "retention", "security", "quantity"})
 
 
 def _category(touch: Touch) -> str:
@@ -100,11 +102,25 @@ def categories(c: Candidate) -> tuple[str, ...]:
 
 
 def severity(c: Candidate, leaning: Leaning) -> Severity:
+    """Medium when the change widens what happens to data (a data type, recipient, purpose,
+    practice or transfer joins, or a protection leaves); low otherwise (rubric: "expanded or
+    weakened" is medium, "clarified, user-favourable or minor scope" is low)."""
     kinds = {t.kind for t in c.specific()}
-    verbs = [t for t in c.specific() if t.kind == "verb"]
-    if leaning == "worse" and (kinds & WEIGHTY or verbs):
-        return "medium"
-    return "low"
+    if leaning != "worse" or not kinds & WIDENING:
+        return "low"
+    words = " ".join(t.words for t in c.specific())
+    if "children" in kinds or SENSITIVE_PATTERNS.search(words) or _promise_dropped(c):
+        return "high"  # rubric: sensitive or children's data, a promise removed
+    return "medium"
+
+
+def _promise_dropped(c: Candidate) -> bool:
+    """A denial of selling or sharing that left the text."""
+    old = c.unit.old or ""
+    return _sentence_negated(old) and any(
+        t.side == "old" and t.kind == "verb" and t.words.lower().startswith(("sell", "sold", "sale",
+                                                                              "rent", "shar"))
+        for t in c.touches)
 
 
 def decisive(c: Candidate) -> str:

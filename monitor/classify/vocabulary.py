@@ -72,7 +72,7 @@ VOCABULARY: dict[str, list[str]] = {
         r"e-?mail address(?:es)?", r"phone numbers?", r"ip address(?:es)?", r"date of birth",
         r"(?:year|month) of birth", r"birth ?dates?", r"age", r"gender", r"sex", r"height",
         r"weight", r"heart rate", r"sleep", r"steps taken", r"location\w*", r"geolocation",
-        r"gps", r"contacts?(?: lists?)?", r"address book", r"call (?:history|logs?)",
+        r"gps", r"contacts(?: lists?)?", r"contact lists?", r"address book", r"call (?:history|logs?)",
         r"text messages", r"messages", r"photos?", r"videos?", r"audio", r"recordings?",
         r"voice", r"face", r"portrait", r"biometric\w*", r"fingerprints?", r"health",
         r"medical", r"diagnos\w+", r"prescriptions?", r"genetic", r"ids?", r"identity",
