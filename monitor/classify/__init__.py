@@ -23,9 +23,10 @@ from .profile import Profile, topics_of
 from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
-from .suppress import SUPPRESSORS, Context
+from .scope import VERB_PATTERNS
+from .suppress import SUPPRESSORS, Context, spelled
 from .unexplained import unexplained
-from .vocabulary import MODAL_KINDS
+from .vocabulary import MODAL_KINDS, mentions
 
 __all__ = ["classify_diff", "classify_segment"]
 
@@ -143,10 +144,48 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
             return [], f"not material: {name}"
     if restated and not rules:
         return [], "not material: restated elsewhere in this change"
+    if not rules and unit.kind == "modified" and _rules_read(unit) and _same_stance(chosen):
+        return [], "not material: same-meaning rewording (the rules read both sentences alike)"
     modal_edit = unit.kind == "modified" and bool(chosen.kinds() & MODAL_KINDS)
     if not rules and not chosen.specific() and not modal_edit:
         return [], "not material: only generic words changed"
     return rules or [unexplained(chosen)], ""
+
+
+def _rules_read(unit: ChangeUnit) -> bool:
+    """The profile rules recognised a practice statement (or a practice verb they judged to be
+    no statement) in the changed sentence: their "no change" is a judgement, not a blind spot.
+    The unexplained finding is for sentences the rules cannot read at all."""
+    for text in (unit.old, unit.new):
+        if not text:
+            continue
+        profile = build_profile(text, unit.section)
+        if profile.facts or profile.retention or profile.min_age or profile.notice:
+            return True
+        if any(pattern.search(text) for pattern in VERB_PATTERNS.values()):
+            return True
+    return False
+
+
+_LIMITING = frozenset({"only", "solely", "exclusively", "without", "unless", "except"})
+
+
+def _same_stance(c: Candidate) -> bool:
+    """What the rules compare is all that changed: as many denials before as after, no
+    limiting word changed, and no data type, recipient, purpose, AI, transfer or child named
+    that the old sentence did not name (spelling aside)."""
+    old, new = c.unit.old or "", c.unit.new or ""
+    if _negations(old) != _negations(new) or c.kinds() & {"ai", "transfer", "children"}:
+        return False
+    if any(t.kind == "modal" and t.words.lower() in _LIMITING for t in c.touches):
+        return False
+    before = {spelled(w) for k, w, *_ in mentions(old)}
+    return all(spelled(t.words) in before for t in c.specific()
+               if t.side == "new" and t.kind in ("data", "recipient", "purpose"))
+
+
+def _negations(text: str) -> int:
+    return sum(1 for kind, *_ in mentions(text) if kind == "negation")
 
 
 def _not_read(unit: ChangeUnit) -> Finding:
@@ -188,12 +227,9 @@ def _document(result: DiffResult, headlines: list[tuple[int, int, str]]) -> None
     material = [u for u in result.changes if u.material]
     result.material = bool(material)
     result.severity = max((u.severity for u in material), key=severity_rank, default="none")
-    # The direction of the document is that of its weightiest changes: a clarification does
-    # not make a new sale "mixed".
-    top = [u for u in material if severity_rank(u.severity) >= severity_rank(result.severity)]
     result.direction = _direction(
-        d for u in top for d in (("worse", "better") if u.direction == "mixed"
-                                 else (u.direction,)))
+        d for u in material for d in (("worse", "better") if u.direction == "mixed"
+                                      else (u.direction,)))
     found = {cat for u in material for cat in u.categories}
     result.categories = [cat for cat in CATEGORIES if cat in found]
     result.summary = _summary(result, headlines)

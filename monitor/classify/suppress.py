@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from monitor.diff.model import ChangeUnit
 
-from .artifacts import title_key
+from .artifacts import has_holes, title_key
 from .candidates import Candidate, changed_ranges
 from .patterns import regex
 from .vocabulary import MODAL_KINDS, mentions
@@ -179,8 +179,8 @@ def date_or_version(c: Candidate, ctx: Context) -> bool:
     return c.unit.kind != "modified" and bool(_VERSION_LINE.search(c.unit.new or c.unit.old or ""))
 
 
-_CHROME = regex(r"^\W*(?:[A-Z0-9][A-Z0-9 &'-]{0,30}|close|copy\b.*|skip to .*|back to top|"
-                r"menu|share|print|cookie settings|see contributors)\W*$")
+_CHROME = re.compile(r"^\W*(?:[A-Z0-9][A-Z0-9 &'-]{0,30}|(?i:close|copy\b.*|skip to .*|back to top|"
+                     r"menu|share|print|cookie settings|see contributors))\W*$")
 _FOOTER = regex(r"\b(?:copyright|all rights reserved|reproduction in whole or in part)\b|©")
 
 
@@ -264,7 +264,8 @@ _SPELLING = [(r"our\b", "or"), (r"is(e|ed|es|ing|ation)\b", r"iz\1"), (r"ys(e|ed
              r"yz\1"), (r"ll", "l"), (r"[-‐’'`\s]", ""), (r"re\b", "er"), (r"ogue\b", "og")]
 
 
-def _spelled(word: str) -> str:
+def spelled(word: str) -> str:
+    """A word with British/American and hyphenation differences taken out."""
     word = word.lower()
     for pattern, repl in _SPELLING:
         word = re.sub(pattern, repl, word)
@@ -275,7 +276,7 @@ def spelling_variant(c: Candidate, ctx: Context) -> bool:
     if c.unit.kind != "modified" or not c.runs:
         return False
     for deleted, inserted in c.runs:
-        a, b = _spelled(deleted), _spelled(inserted)
+        a, b = spelled(deleted), spelled(inserted)
         if a == b:
             continue
         one_word = len(deleted.split()) <= 1 and len(inserted.split()) <= 1
@@ -346,6 +347,11 @@ def aligned(text: str, others: list[str]) -> str | None:
     return best
 
 
+def words_lost(c: Candidate, ctx: Context) -> bool:
+    """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
+    return has_holes(c.unit)
+
+
 Suppressor = Callable[[Candidate, Context], bool]
 SUPPRESSORS: dict[str, Suppressor] = {
     "contact details": contact_details,
@@ -355,6 +361,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "link target or page chrome": link_or_chrome,
     "duplicated or re-flowed text": duplicated,
     "table-of-contents line": toc_line,
+    "words lost in extraction": words_lost,
     "spelling variant": spelling_variant,
     "same-meaning rewording": reworded,
 }
