@@ -24,7 +24,7 @@ from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
-from .suppress import SUPPRESSORS, Context, spelled
+from .suppress import SUPPRESSORS, Context, address_block, spelled
 from .unexplained import unexplained
 from .vocabulary import MODAL_KINDS, mentions
 
@@ -56,8 +56,7 @@ def _unit_findings(unit: ChangeUnit, profiles: dict[int, Profile]) -> list[Findi
 
 NOT_JUDGED = "not judged"
 # Suppressors that read no English: they also apply to text in another language.
-FORM_OF_ANY_LANGUAGE = ("contact details", "date or version line", "link target or page chrome",
-                        "duplicated or re-flowed text", "table-of-contents line")
+FORM_OF_ANY_LANGUAGE = ("duplicated or re-flowed text", "table-of-contents line")
 
 
 def _apply(unit: ChangeUnit, findings: list[Finding], note: str = "") -> None:
@@ -134,6 +133,7 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     text = " ".join(t for t in (unit.old, unit.new) if t)
     if is_foreign(text):
         form = [name for name in FORM_OF_ANY_LANGUAGE if SUPPRESSORS[name](Candidate(unit), ctx)]
+        form += ["contact details"] if address_block(text) else []
         return ([], f"not material: {form[0]}") if form else ([_not_read(unit)], "")
     found = candidate(unit)
     if not rules and found is None:

@@ -85,7 +85,20 @@ _NOT_DATA_AFTER = re.compile(r"^\W*(?:your |the |their )?(?:progress|orders?|pac
                              r"deliver\w*)\b", re.IGNORECASE)
 
 
+# "disclose to you the categories", "the information we collected about you", "they use it":
+# told to the user, a relative clause describing data, or someone else acting.
+_TO_YOU = re.compile(r"^\s+(?:\w+\s+){0,2}?to you\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"(?:information|data|categories|types|kinds)\s+(?:that\s+|which\s+)?"
+                       r"(?:we|you)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_SOMEONE_ELSE = re.compile(r"\b(?:they|thieves|criminals|fraudsters|attackers|he|she)\s+(?:\w+\s+)?$",
+                           re.IGNORECASE)
+
+
 def _names_no_practice(text: str, kind: str, words: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40):start]
+    if kind == "verb" and (_TO_YOU.search(text[end:end + 30]) or _RELATIVE.search(before)
+                           or _SOMEONE_ELSE.search(before)):
+        return True
     if kind == "verb" and _EXPOSING.match(words) and _USER_ACTS.search(
             text[max(0, start - 30):start]):
         return True  # the user acts, not the company

@@ -97,6 +97,11 @@ _CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phon
                       r"to )?contact us\b)|\battention:")
 
 
+def address_block(text: str) -> bool:
+    """Text in any language holding an e-mail address, a phone number or an "Attention:"."""
+    return bool(re.search(f"{_EMAIL}|{_PHONE}|\\battention:", text, re.IGNORECASE))
+
+
 def _no_email(text: str) -> str:
     return re.sub(_EMAIL, " ", text, flags=re.IGNORECASE)
 
@@ -125,7 +130,8 @@ _POINTER = regex(
     r"(?:policy|policies|notice|versions?)|notice:|this\b[^.]{0,80}\b(?:policy|notice|statement)"
     r"\b[^.]{0,40}\b(?:describes|explains|applies|sets out|is designed|covers|tells)|"
     r"(?:this|the) following|welcome\b)|\b(?:encourage|invite|recommend|urge)s? you to (?:read|"
-    r"review|visit|see|consult)\b|\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
+    r"review|visit|see|consult)\b|^\W*(?:the|this|these|under the)\s+(?:[A-Z]{2,6}|laws?|acts?|"
+    r"regulations?)\b[^.]{0,40}\b(?:sets? forth|requires?|defines?|gives?|grants?)\b|\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
     r"providing you with)\b[^.]{0,40}\b(?:information about )?how we\b")
 _POINTS_AT_END = regex(r"(?:please )?(?:see|visit|refer to|read|review|click)\b[^.;]{0,120}"
                        r"(?:policy|notice|statement|page|section|addendum|disclosure|here|"
@@ -187,10 +193,10 @@ _FOOTER = regex(r"\b(?:copyright|all rights reserved|reproduction in whole or in
 def _menu(text: str) -> bool:
     """A run of menu labels: mostly capitalised words, "|" separators, no sentence."""
     words = text.split()
-    if len(words) < 4 or _SENTENCE_END.search(text):
+    if not 4 <= len(words) <= 20 or _SENTENCE_END.search(text):
         return False
     capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
-    return "|" in text or capitalised >= 0.8 * len(words)
+    return capitalised >= 0.8 * len(words)
 
 
 def link_or_chrome(c: Candidate, ctx: Context) -> bool:
@@ -201,8 +207,9 @@ def link_or_chrome(c: Candidate, ctx: Context) -> bool:
             _strip(_URL).sub(" ", text).split()) <= 4:
         return True  # a navigation link: "Opens a new window or tab Employers overview"
     if c.unit.kind != "modified" and (
-            (len(text.split()) <= 4 and _CHROME.match(text)) or _FOOTER.search(text)
-            or _menu(text)):
+            (len(text.split()) <= 4 and _CHROME.match(text)) or _FOOTER.search(text)):
+        return True
+    if all(_menu(t) for t in (c.unit.old, c.unit.new) if t):
         return True
     return _navigation_line(c, text)
 
@@ -251,9 +258,25 @@ def _contains(text: str, sentence: str) -> bool:
 _NUMBERED = regex(r"^\W*(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\))\s+\S")
 
 
+_LIST_HEADING = regex(r"\b(?:collect|information we|data we|categories of|what (?:information|data)|"
+                     r"shar|disclos|recipients|third part)")
+
+
+def _label(text: str, section: str | None) -> bool:
+    """A Title Case label ("Sharing of Personal Information.", "Contact Information") that is
+    not an item of a list of collected or shared data."""
+    words = [w for w in text.strip(" .:*#-").split() if any(ch.isalpha() for ch in w)]
+    if not words or len(words) > 6 or any(len(w) >= 4 and not w[:1].isupper() for w in words):
+        return False
+    heading = (section or "").split("›")[-1]
+    return not _LIST_HEADING.search(heading)
+
+
 def toc_line(c: Candidate, ctx: Context) -> bool:
     texts = [t for t in (c.unit.old, c.unit.new) if t]
     if texts and all(title_key(t) in ctx.titles for t in texts):
+        return True
+    if c.unit.kind != "modified" and texts and all(_label(t, c.unit.section) for t in texts):
         return True
     return c.unit.kind != "modified" and all(
         _NUMBERED.search(t) and len(t.split()) <= 10 and not t.rstrip().endswith((".", ":"))
@@ -347,6 +370,16 @@ def aligned(text: str, others: list[str]) -> str | None:
     return best
 
 
+_CONSEQUENCE = regex(r"^\W*if you (?:\w+ ){0,2}(?:disable|refuse|block|decline|reject|delete|"
+                     r"turn off|do not accept|don'?’?t accept)\b[^.]{0,80},[^.]{0,60}\b(?:may|might|"
+                     r"will|could) not (?:work|function|be available|operate)")
+
+
+def consequence(c: Candidate, ctx: Context) -> bool:
+    """A sentence about what happens to the site if the user refuses something: no practice."""
+    return c.unit.kind != "modified" and bool(_CONSEQUENCE.search(c.unit.new or c.unit.old or ""))
+
+
 def words_lost(c: Candidate, ctx: Context) -> bool:
     """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
     return has_holes(c.unit)
@@ -362,6 +395,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "duplicated or re-flowed text": duplicated,
     "table-of-contents line": toc_line,
     "words lost in extraction": words_lost,
+    "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,
     "same-meaning rewording": reworded,
 }
