@@ -169,7 +169,9 @@ _VERSION_LINE = regex(
     r"of| from)?|version|(?:privacy )?(?:policy|statement|notice) (?:update|version|date)|"
     r"we (?:have )?(?:updated|revised|amended) (?:our|this|the)\b[^.]{0,40}"
     r"(?:policy|notice|statement)|this (?:privacy )?(?:policy|notice|statement) was (?:last )?"
-    r"(?:updated|revised|modified))\b")
+    r"(?:updated|revised|modified)|we(?:'?’?ve| have)? (?:added|updated|clarified|revised|expanded|"
+    r"removed|changed) (?:information|details|language|a section|sections|the section|our "
+    r"explanation|an explanation|descriptions?)\b)")
 
 
 _EFFECTIVE_ON = regex(r"\b(?:will be|is|are|becomes?|became|was) effective\b")
@@ -295,12 +297,24 @@ def spelled(word: str) -> str:
     return word
 
 
+_ACRONYM = re.compile(r"^\W*\(?([A-Z]{2,6})s?\)?\W*$")
+
+
+def _acronym_of_words_before(inserted: str, old: str) -> bool:
+    """"(SCCs)" added after "standard contractual clauses": the same words, abbreviated."""
+    found = _ACRONYM.match(inserted)
+    if not found:
+        return False
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", old)).upper()
+    return found.group(1) in initials
+
+
 def spelling_variant(c: Candidate, ctx: Context) -> bool:
     if c.unit.kind != "modified" or not c.runs:
         return False
     for deleted, inserted in c.runs:
         a, b = spelled(deleted), spelled(inserted)
-        if a == b:
+        if a == b or (not deleted.strip() and _acronym_of_words_before(inserted, c.unit.old or "")):
             continue
         one_word = len(deleted.split()) <= 1 and len(inserted.split()) <= 1
         if not (one_word and min(len(a), len(b)) >= 5 and
