@@ -18,7 +18,6 @@ from .artifacts import has_holes, is_title, section_titles, title_key
 from .candidates import Candidate, candidate
 from .capture import document_foreign, is_foreign, lost_capture, short_before
 from .findings import Finding, quote
-from .opp115 import label_opp115
 from .profile import Profile, topics_of
 from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
@@ -37,6 +36,8 @@ def classify_segment(text: str, taxonomy: str = "policywatch") -> list[str]:
     """Labels for one segment: policywatch CATEGORIES (["other"] when none applies) or, with
     taxonomy="opp115", OPP-115's top-level categories."""
     if taxonomy == "opp115":
+        from .opp115 import label_opp115  # its cue tables load only when asked for
+
         return label_opp115(text)
     if taxonomy != "policywatch":
         raise ValueError(f"unknown taxonomy {taxonomy!r}: use 'policywatch' or 'opp115'")

@@ -10,6 +10,7 @@ practice. Suppressors (suppress.py) then name candidates that are not material.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -107,7 +108,12 @@ def _names_no_practice(text: str, kind: str, words: str, start: int, end: int) -
         return True
     if kind in ("verb", "tracking") and _NOT_DATA_AFTER.search(text[end:end + 30]):
         return True
-    return any(m.start() <= start and end <= m.end() for m in _NAMED_DOCUMENT.finditer(text))
+    return any(s <= start and end <= e for s, e in _named_documents(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _named_documents(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _NAMED_DOCUMENT.finditer(text))
 
 
 def _touching(text: str, ranges: list[tuple[int, int]] | None, side: str) -> list[Touch]:

@@ -1,7 +1,7 @@
 """The policywatch lexicons: named things a privacy practice is about.
 
 Each table maps a canonical name (used in reasons and summaries) to the phrases that express it.
-Kept as data so that a reader can audit what the classifier knows; compiled once at import.
+Kept as data so that a reader can audit what the classifier knows; compiled on first use.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .patterns import FLAGS, alternation, flexible_spaces, regex, words
+from .patterns import FLAGS, alternation, flexible_spaces, lazy, regex, words
 
 # --- data types ---------------------------------------------------------------------------------
 # Sensitive types: newly collecting or sharing one is `high` (issue 5's severity scale).
@@ -137,7 +137,7 @@ class Table:
         body = "|".join(
             f"(?P<i{index}>{alternation(flexible_spaces(p) for p in phrases)})"
             for index, phrases in enumerate(table.values()))
-        self.pattern = re.compile(r"(?<![\w-])(?:" + body + r")(?![\w])", FLAGS)
+        self.pattern = lazy(r"(?<![\w-])(?:" + body + r")(?![\w])", FLAGS)
         self.find = functools.lru_cache(maxsize=8192)(self._find)
 
         self.spans = functools.lru_cache(maxsize=8192)(self._spans)

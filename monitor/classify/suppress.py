@@ -370,12 +370,19 @@ def reworded(c: Candidate, ctx: Context) -> bool:
     return _same_meaning(old, new)
 
 
+@functools.lru_cache(maxsize=16384)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(_normal(text).split())
+
+
 def aligned(text: str, others: list[str]) -> str | None:
     """The most similar of `others` (at least half the words in common), or None."""
-    words = set(_normal(text).split())
+    words = _word_set(text)
     best, score = None, 0.5
     for other in others[:200]:
-        theirs = set(_normal(other).split())
+        theirs = _word_set(other)
+        if len(theirs) < score * len(words) or len(words) < score * len(theirs):
+            continue  # too different in length to share half the words
         if not words or not theirs:
             continue
         overlap = len(words & theirs) / len(words | theirs)
