@@ -13,6 +13,8 @@ from .lexicon import SENSITIVE_PATTERNS
 from .profile import topics_of
 from .vocabulary import mentions
 
+UNEXPLAINED = "unexplained"  # Finding.change of a finding no profile rule made
+
 # The category a kind of practice word points to; verbs by their stem.
 KIND_CATEGORY = {
     "data": "collection", "recipient": "sharing", "purpose": "collection", "choice": "choice",
@@ -148,4 +150,4 @@ def unexplained(c: Candidate) -> Finding:
     named = ", ".join(dict.fromkeys(t.words.lower() for t in c.specific() or c.substance()))
     reason = f"{decisive(c)} (practice words: {named[:80]})"
     headline = f"{'wording on ' + cats[0].replace('_', ' ')} changed: {named[:40]}"
-    return Finding(severity(c, leaning), leaning, cats, headline, reason)
+    return Finding(severity(c, leaning), leaning, cats, headline, reason, change=UNEXPLAINED)
