@@ -20,6 +20,7 @@ from .capture import document_foreign, is_foreign, lost_capture, short_before
 from .findings import Finding, quote
 from .profile import Profile, topics_of
 from .profile import build_cached as build_profile
+from .patterns import regex
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
@@ -172,17 +173,27 @@ _LIMITING = frozenset({"only", "solely", "exclusively", "without", "unless", "ex
 
 
 def _same_stance(c: Candidate) -> bool:
-    """What the rules compare is all that changed: as many denials before as after, no
-    limiting word changed, and no data type, recipient, purpose, AI, transfer or child named
-    that the old sentence did not name (spelling aside)."""
+    """What the rules compare is all that changed: a few words, as many denials before as
+    after, no limiting word changed, and no data type, recipient, purpose, AI, transfer or
+    child named on one side only (spelling aside)."""
     old, new = c.unit.old or "", c.unit.new or ""
     if _negations(old) != _negations(new) or c.kinds() & {"ai", "transfer", "children"}:
         return False
     if any(t.kind == "modal" and t.words.lower() in _LIMITING for t in c.touches):
         return False
-    before = {spelled(w) for k, w, *_ in mentions(old)}
-    return all(spelled(t.words) in before for t in c.specific()
-               if t.side == "new" and t.kind in ("data", "recipient", "purpose"))
+    if any(len(d.split()) > 4 or len(i.split()) > 4 for d, i in c.runs):
+        return False  # more than a few words rewritten: more than the rules compare
+    words = {side: {spelled(w) for _, w, *_ in mentions(text)} for side, text in
+             (("old", old), ("new", new))}
+    back_reference = bool(_BACK_REFERENCE.search(new))
+    return all(spelled(t.words) in words["new" if t.side == "old" else "old"]
+               or (t.side == "old" and t.kind in ("recipient", "purpose") and back_reference)
+               for t in c.specific() if t.kind in ("data", "recipient", "purpose"))
+
+
+# "these companies", "such parties": the new sentence refers back to the recipients it named.
+_BACK_REFERENCE = regex(r"\b(?:these|those|such)\s+(?:companies|parties|partners|entities|"
+                        r"organi[sz]ations|recipients|third parties)\b")
 
 
 def _negations(text: str) -> int:

@@ -106,12 +106,20 @@ def _no_email(text: str) -> str:
     return re.sub(_EMAIL, " ", text, flags=re.IGNORECASE)
 
 
+_FEATURE_WORDS = regex(r"(?:(?:the|a|an|and|or|in|on|of|your|device|tracking|privacy|ad|ads|"
+                       r"advertising)\s+)*(?:settings?|features?|tools?|options?|controls?)?"
+                       r"(?:\s+(?:on|in|of|for))?|")
+
+
 def renamed(c: Candidate, ctx: Context) -> bool:
     """A name replaced by another name ("Location History" -> "Timeline"), or a company's
     legal entity named ("Deliveroo Ireland Limited")."""
     if c.unit.kind != "modified" or not c.runs:
         return False
     for deleted, inserted in c.runs:
+        if _FEATURE_WORDS.fullmatch(inserted.strip()) and _runs_are(
+                Candidate(c.unit, runs=[(deleted, "")]), _NAME, r"\d+", case=True):
+            continue  # "Limit Ad Tracking" -> "tracking settings": a named setting described
         names_only = _runs_are(Candidate(c.unit, runs=[(deleted, inserted)]), _NAME, r"\d+",
                                case=True)
         if not names_only or not re.search(r"\b[A-Z]", deleted + inserted):
@@ -401,6 +409,22 @@ def consequence(c: Candidate, ctx: Context) -> bool:
     return c.unit.kind != "modified" and bool(_CONSEQUENCE.search(c.unit.new or c.unit.old or ""))
 
 
+_STATISTICS = (r"\d[\d,.]*|\b(?:received|complied(?: with)?|denied|median|mean|average|"
+               r"response time|requests? to (?:know|delete|correct|access|opt[- ]out|limit)|"
+               r"days?|hours?|in whole or in part|\|)\b|\|")
+
+
+_STATISTICS_ROW = regex(r"\b(?:received|complied|median|response time)\b.*\d|\d.*\|.*\d")
+
+
+def request_statistics(c: Candidate, ctx: Context) -> bool:
+    """Rows of a table of privacy requests received: counts and response times, no practice."""
+    if not _STATISTICS_ROW.search((c.unit.old or "") + " " + (c.unit.new or "")):
+        return False
+    return _same_without(c, _STATISTICS) or (c.unit.kind == "modified" and all(
+        _runs_are(Candidate(c.unit, runs=[run]), _STATISTICS) for run in c.runs) and bool(c.runs))
+
+
 def words_lost(c: Candidate, ctx: Context) -> bool:
     """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
     return has_holes(c.unit)
@@ -416,6 +440,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "duplicated or re-flowed text": duplicated,
     "table-of-contents line": toc_line,
     "words lost in extraction": words_lost,
+    "request statistics": request_statistics,
     "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,
     "same-meaning rewording": reworded,
