@@ -99,7 +99,9 @@ _CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phon
 
 def address_block(text: str) -> bool:
     """Text in any language holding an e-mail address, a phone number or an "Attention:"."""
-    return bool(re.search(f"{_EMAIL}|{_PHONE}|\\battention:", text, re.IGNORECASE))
+    if re.search(f"{_EMAIL}|{_PHONE}|\\battention:", text, re.IGNORECASE):
+        return True
+    return len(text.split()) <= 25 and bool(re.search(r"\b\d{4,6}\b", text))  # a postcode
 
 
 def _no_email(text: str) -> str:
@@ -203,7 +205,7 @@ _FOOTER = regex(r"\b(?:copyright|all rights reserved|reproduction in whole or in
 def _menu(text: str) -> bool:
     """A run of menu labels: mostly capitalised words, "|" separators, no sentence."""
     words = text.split()
-    if not 4 <= len(words) <= 20 or _SENTENCE_END.search(text):
+    if not 4 <= len(words) <= 60 or _SENTENCE_END.search(text):
         return False
     capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
     return capitalised >= 0.8 * len(words)

@@ -110,9 +110,9 @@ GENERIC = re.compile(
     r"^(?:personal (?:information|data|details)|(?:your|user|their) (?:information|data)|"
     r"use[sd]?|using|process\w*|provid\w+.*|send\w*|sent|display\w*|request\w*|rights?|"
     r"content|public|others|providers?|control\w*|agree\w*|improve\w*|develop\w*|settings?|"
-    r"preferences?|contract|choose|protect\w*|access\w*|link\w*|match\w*|device\w*|"
-    r"activity|usage|profiles?|models?|automated|measure\w*|ids?|identity|identif\w+|"
-    r"record\w*|receiv\w+|obtain\w*|verif\w+|age|sex|voice|face|weight|height|health|"
+    r"preferences?|contract|choose|protect\w*|link\w*|match\w*|"
+    r"profiles?|models?|automated|measure\w*|ids?|identity|identif\w+|"
+    r"verif\w+|age|sex|voice|face|weight|height|health|"
     r"medical|bank|financial|payment|income|precise|sensitive|political|messages|"
     r"countr(?:y|ies)|outside (?:of )?the|security|secur\w+)$", FLAGS)
 
