@@ -7,7 +7,8 @@ with their reasons, and the time per pair: classification p50 beside the differ'
 
 --dump prints every material unit of every flagged pair (old and new text, reason);
 --sample N prints N flagged pairs drawn at random (fixed --seed) with all their material units,
-for reading the flagged pairs by hand. --list prints one line per flagged pair.
+for reading the flagged pairs by hand; --sample-unflagged N the same for pairs judged not
+material, with every edit that is not a change of form and why it is not material. --list prints one line per flagged pair.
 
 Real recorded changes are mostly of form: a high share flagged material means false alerts.
 Histories: Open Terms Archive, ODC-By 1.0, © Open Terms Archive contributors.
@@ -71,6 +72,7 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
     by_severity: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     flagged: list[tuple[int, str, DiffResult]] = []
+    unflagged: list[tuple[int, str, DiffResult]] = []
     total = reverts = unjudged = 0
     for service, ids, _kind, old_path, new_path, before in pairs(args.kind, args.service):
         old, new = old_path.read_text(encoding="utf-8"), new_path.read_text(encoding="utf-8")
@@ -90,6 +92,8 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
             reverts += revert
             label = f"{service} {ids}" + (" [revert]" if revert else "")
             flagged.append((severity_rank(result.severity), label, result))
+        else:
+            unflagged.append((0, f"{service} {ids}", result))
     if not total:
         print(f"skipped: no version pairs found under {HISTORIES}")
         return 0
@@ -117,6 +121,12 @@ def run(diff: Callable[[str, str], DiffResult], args: argparse.Namespace) -> int
         print(f"\n{len(chosen)} flagged pairs sampled with seed {args.seed}:")
         for number, (_, label, result) in enumerate(chosen, 1):
             dump(f"#{number} {label}", result)
+    if args.sample_unflagged:
+        chosen = random.Random(args.seed).sample(unflagged,
+                                                 min(args.sample_unflagged, len(unflagged)))
+        print(f"\n{len(chosen)} unflagged pairs sampled with seed {args.seed}:")
+        for number, (_, label, result) in enumerate(chosen, 1):
+            dump_unflagged(f"#{number} {label}", result)
     flagged.sort(key=lambda item: -item[0])
     print(f"\ntop {min(args.top, material)} flagged pairs:")
     for _, label, result in flagged[: args.top]:
@@ -149,6 +159,21 @@ def dump(label: str, result: DiffResult) -> None:
             print(f"     NEW: {clip(unit.new)}")
 
 
+def dump_unflagged(label: str, result: DiffResult) -> None:
+    """An unflagged pair with every unit that is not a change of form, and why it is not
+    material, for reading by hand."""
+    units = [u for u in result.changes if not u.form_only and u.kind != "moved"]
+    print(f"\n=== {label} {result.summary[:160]}")
+    for unit in units[:8]:
+        print(f"  -- {unit.kind}: {unit.reason[:100]}")
+        if unit.old:
+            print(f"     OLD: {clip(unit.old, 300)}")
+        if unit.new:
+            print(f"     NEW: {clip(unit.new, 300)}")
+    if len(units) > 8:
+        print(f"  ... {len(units) - 8} more")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=25, help="flagged pairs to print")
@@ -160,6 +185,8 @@ def main() -> int:
                         help="print the material units (old/new text) of every flagged pair")
     parser.add_argument("--sample", type=int, default=0,
                         help="print N flagged pairs drawn at random, with their material units")
+    parser.add_argument("--sample-unflagged", type=int, default=0,
+                        help="print N unflagged pairs drawn at random, with their edits")
     parser.add_argument("--seed", type=int, default=5, help="seed for --sample")
     args = parser.parse_args()
     if not HISTORIES.exists():

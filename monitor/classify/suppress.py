@@ -49,6 +49,7 @@ _DATE = (rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}(?:s
          rf"{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
          r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d{2}\b|"
          r"\b(?:last )?(?:updated|modified|revised)\b:?|\beffective(?: date)?\b:?|"
+         r"\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|"
          r"\bversion\s*[\d.]+\b|\bv\d[\w.]*\b")
 _FILLER = r"[\W_]+|\b(?:the|a|an|and|or|of|in|at|on|to|for|by|with|from|its|our|their)\b"
 _NAME = r"\b[A-Z][\w&.'’-]*\b|\b(?:ltd|limited|inc|llc|gmbh|ab|sa|s\.a\.|sdn|bhd|plc|corp)\b"
@@ -184,7 +185,8 @@ _VERSION_LINE = regex(
     r"explanation|an explanation|descriptions?)\b)")
 
 
-_EFFECTIVE_ON = regex(r"\b(?:will be|is|are|becomes?|became|was) effective\b")
+_EFFECTIVE_ON = regex(r"\b(?:(?:will be|is|are|becomes?|became|was) effective|(?:comes?|came|"
+                      r"will come) into (?:effect|force)|takes? effect)\b")
 
 
 def date_or_version(c: Candidate, ctx: Context) -> bool:
@@ -343,7 +345,10 @@ _SAME = {"information": "data", "personal data": "data", "personal information":
          "uses": "use", "using": "use", "vendors": "service providers", "vendor":
          "service providers", "service provider": "service providers", "partner": "partners",
          "third party": "third parties", "third-party": "third parties",
-         "third-parties": "third parties", "cookie": "cookies"}
+         "third-parties": "third parties", "cookie": "cookies", "interest-based": "personalized",
+         "personalised": "personalized", "personalized": "personalized",
+         "tailored": "personalized", "behavioural": "personalized", "behavioral": "personalized",
+         "e-mail address": "email address", "email addresses": "email address"}
 
 
 def _meaning(text: str) -> tuple[frozenset[str], int]:
