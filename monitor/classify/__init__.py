@@ -18,9 +18,9 @@ from .artifacts import has_holes, is_title, section_titles, title_key
 from .candidates import Candidate, candidate
 from .capture import document_foreign, is_foreign, lost_capture, short_before
 from .findings import Finding, quote
+from .patterns import regex
 from .profile import Profile, topics_of
 from .profile import build_cached as build_profile
-from .patterns import regex
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS

@@ -91,8 +91,8 @@ _NOT_DATA_AFTER = re.compile(r"^\W*(?:your |the |their )?(?:progress|orders?|pac
 _TO_YOU = re.compile(r"^\s+(?:\w+\s+){0,2}?to you\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"(?:information|data|categories|types|kinds)\s+(?:that\s+|which\s+)?"
                        r"(?:we|you)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_SOMEONE_ELSE = re.compile(r"\b(?:they|thieves|criminals|fraudsters|attackers|he|she)\s+(?:\w+\s+)?$",
-                           re.IGNORECASE)
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:they|thieves|criminals|fraudsters|attackers|he|she)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 def _names_no_practice(text: str, kind: str, words: str, start: int, end: int) -> bool:

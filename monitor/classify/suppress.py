@@ -37,7 +37,7 @@ class Context:
 
 # --- pieces of text that are form, by class ---------------------------------------------------
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:opens email client)?|\[?email(?:&#160;|\s)protected\]?|" \
-         r"opens email client|mailto:\S+"
+         r"opens email client|\(?mailto:\s*\S+\)?"
 _PHONE = r"\+?\(?\d[\d\s().-]{6,}\d"
 _ADDRESS = (r"\b(?:suite|floor|box|street|st\.|road|rd\.|avenue|ave\.|lane|blvd|c/o|attn|"
             r"attention)\b\W*\d*")
@@ -76,7 +76,8 @@ def _same_without(c: Candidate, *pieces: str) -> bool:
     pattern = _strip(*pieces)
     unit = c.unit
     if unit.kind == "modified":
-        return _normal(pattern.sub(" ", unit.old or "")) == _normal(pattern.sub(" ", unit.new or ""))
+        before, after = (pattern.sub(" ", text or "") for text in (unit.old, unit.new))
+        return _normal(before) == _normal(after)
     rest = pattern.sub(" ", unit.new or unit.old or "")
     return not any(kind not in MODAL_KINDS for kind, *_ in mentions(rest))
 
@@ -134,7 +135,8 @@ def renamed(c: Candidate, ctx: Context) -> bool:
 
 
 _POINTER = regex(
-    r"^\W*(?:please\s+)?(?:also\s+)?(?:see|visit|click|read|refer to|review|consult|check|learn more|"
+    r"^\W*(?:please\s+)?(?:also\s+)?(?:see|visit|click|read|refer to|review|consult|check|"
+    r"learn more|"
     r"find out more|for (?:more|further|additional) (?:information|details)|more information|"
     r"to (?:see|view|learn|read|find|access) (?:more|prior|previous|the|our|about)|"
     r"you can (?:find|read|view|learn|see)|(?:previous|prior|older) (?:privacy )?"
@@ -142,7 +144,9 @@ _POINTER = regex(
     r"\b[^.]{0,40}\b(?:describes|explains|applies|sets out|is designed|covers|tells)|"
     r"(?:this|the) following|welcome\b)|\b(?:encourage|invite|recommend|urge)s? you to (?:read|"
     r"review|visit|see|consult)\b|^\W*(?:the|this|these|under the)\s+(?:[A-Z]{2,6}|laws?|acts?|"
-    r"regulations?)\b[^.]{0,40}\b(?:sets? forth|requires?|defines?|gives?|grants?)\b|\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
+    r"regulations?)\b[^.]{0,40}\b(?:sets? forth|requires?|defines?|gives?|grants?)\b|"
+    r"\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|"
+    r"\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
     r"providing you with)\b[^.]{0,40}\b(?:information about )?how we\b")
 _POINTS_AT_END = regex(r"(?:please )?(?:see|visit|refer to|read|review|click)\b[^.;]{0,120}"
                        r"(?:policy|notice|statement|page|section|addendum|disclosure|here|"
@@ -272,8 +276,8 @@ def _contains(text: str, sentence: str) -> bool:
 _NUMBERED = regex(r"^\W*(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\))\s+\S")
 
 
-_LIST_HEADING = regex(r"\b(?:collect|information we|data we|categories of|what (?:information|data)|"
-                     r"shar|disclos|recipients|third part)")
+_LIST_HEADING = regex(r"\b(?:collect|information we|data we|categories of|"
+                      r"what (?:information|data)|shar|disclos|recipients|third part)")
 
 
 def _label(text: str, section: str | None) -> bool:
@@ -407,8 +411,8 @@ def aligned(text: str, others: list[str]) -> str | None:
 
 
 _CONSEQUENCE = regex(r"^\W*if you (?:\w+ ){0,2}(?:disable|refuse|block|decline|reject|delete|"
-                     r"turn off|do not accept|don'?’?t accept)\b[^.]{0,80},[^.]{0,60}\b(?:may|might|"
-                     r"will|could) not (?:work|function|be available|operate)")
+                     r"turn off|do not accept|don'?’?t accept)\b[^.]{0,80},[^.]{0,60}\b"
+                     r"(?:may|might|will|could) not (?:work|function|be available|operate)")
 
 
 def consequence(c: Candidate, ctx: Context) -> bool:

@@ -130,7 +130,8 @@ def decisive(c: Candidate) -> str:
     unit = c.unit
     if unit.kind != "modified":
         verb = "added" if unit.kind == "added" else "removed"
-        return f"{verb} {quote(unit.new if unit.kind == 'added' else unit.old or '', 120)}"
+        text = (unit.new if unit.kind == "added" else unit.old) or ""
+        return f"{verb} {quote(around(text, c.specific() or c.substance()), 120)}"
     words = {t.words.lower() for t in c.touches}
     runs = [(d, i) for d, i in c.runs if any(w in (d + " " + i).lower() for w in words)] or c.runs
     parts = []
@@ -142,6 +143,21 @@ def decisive(c: Candidate) -> str:
         else:
             parts.append(f"removed {quote(deleted, 80)}")
     return "; ".join(parts)
+
+
+def around(text: str, touches: list[Touch], width: int = 110) -> str:
+    """The stretch of a long sentence that holds its first decisive word (so the quote shows
+    it), marked with ellipses where cut."""
+    text = " ".join(text.split())
+    if len(text) <= width or not touches:
+        return text
+    at = max(0, text.lower().find(touches[0].words.lower()))
+    start = max(0, min(at - width // 3, len(text) - width))
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    piece = text[start:start + width]
+    if start + width < len(text):
+        piece = piece.rsplit(" ", 1)[0]
+    return ("…" if start else "") + piece + ("…" if start + len(piece) < len(text) else "")
 
 
 def unexplained(c: Candidate) -> Finding:
