@@ -62,3 +62,25 @@ def test_cases_cover_the_acceptance_list() -> None:
     named = {cat for c in CASES.values() for cat in c.get("categories", [])}
     assert named == set(CATEGORIES)
     assert {c["severity"] for c in CASES.values()} == set(SEVERITIES)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c["severity"] != "none"))
+def test_every_material_unit_quotes_its_decisive_words(name: str) -> None:
+    case = CASES[name]
+    result = classify_diff(diff_texts(case["old"], case["new"]), case["old"], case["new"])
+    for unit in result.changes:
+        if unit.material:
+            assert re.search(r'"[^"]+"', unit.reason), unit.reason
+            quoted = " ".join(re.findall(r'"([^"]+)"', unit.reason)).lower()
+            changed = " ".join(t for t in (unit.old, unit.new) if t).lower()
+            assert any(w in changed for w in quoted.replace("…", " ").split()), unit.reason
+
+
+def test_summary_leads_with_the_most_severe_change() -> None:
+    old = "Data\n\nWe keep invoices for tax purposes.\n\nSale\n\nWe do not sell your data.\n"
+    new = ("Data\n\nWe keep invoices and receipts for tax purposes. We retain invoices for 7 "
+           "years.\n\nSale\n\nWe may sell your data to data brokers.\n")
+    result = classify_diff(diff_texts(old, new), old, new)
+    assert result.severity == "high"
+    top = [u for u in result.changes if u.severity == "high"]
+    assert top and result.summary.split(";")[0].startswith(("sale", "promise"))
