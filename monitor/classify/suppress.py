@@ -95,7 +95,9 @@ def contact_details(c: Candidate, ctx: Context) -> bool:
 
 _CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phone|fax|e-?mail)"
                       r"\s*[:.]|^\W*(?:if you have (?:any )?(?:questions|concerns|comments|"
-                      r"complaints)\b[^.]{0,80}\b(?:contact|email|write)|(?:please )?(?:feel free "
+                      r"complaints)\b[^.]{0,80}\b(?:contact|email|write)|"
+                      r"to (?:request|ask for|obtain|get|receive)\b[^.]{0,80}\bcontact us\b|"
+                      r"(?:please )?(?:feel free "
                       r"to )?contact us\b)|\battention:")
 
 
