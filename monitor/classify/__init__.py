@@ -17,7 +17,8 @@ from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult, Direction, se
 from .artifacts import has_holes, is_title, section_titles, title_key
 from .candidates import Candidate, candidate
 from .capture import document_foreign, is_foreign, lost_capture, short_before
-from .findings import Finding, quote
+from .findings import RECIPIENT_REACH, Finding, quote
+from .lexicon import RECIPIENT_PATTERNS
 from .patterns import regex
 from .profile import Profile, topics_of
 from .profile import build_cached as build_profile
@@ -186,9 +187,17 @@ def _same_stance(c: Candidate) -> bool:
     words = {side: {spelled(w) for _, w, *_ in mentions(text)} for side, text in
              (("old", old), ("new", new))}
     back_reference = bool(_BACK_REFERENCE.search(new))
+    narrower = _reach(new) <= _reach(old)  # "third parties" -> "third-party service providers"
     return all(spelled(t.words) in words["new" if t.side == "old" else "old"]
                or (t.side == "old" and t.kind in ("recipient", "purpose") and back_reference)
+               or (t.kind == "recipient" and narrower)
                for t in c.specific() if t.kind in ("data", "recipient", "purpose"))
+
+
+def _reach(text: str) -> int:
+    """How far the recipients named in a sentence take data (findings.RECIPIENT_REACH)."""
+    return max((RECIPIENT_REACH.get(name, 3) for name, *_ in RECIPIENT_PATTERNS.spans(text)),
+               default=0)
 
 
 # "these companies", "such parties": the new sentence refers back to the recipients it named.

@@ -438,6 +438,19 @@ def request_statistics(c: Candidate, ctx: Context) -> bool:
         _runs_are(Candidate(c.unit, runs=[run]), _STATISTICS) for run in c.runs) and bool(c.runs))
 
 
+_IMPERATIVE = regex(r"^\W*(?:[^,.]{0,60},\s*)?(?:please\s+)?(?:use|enter|type|include|select|"
+                    r"click|choose|go to|tap|sign in|log in|make sure|remember to|do not enter)\b")
+_COMPANY = regex(r"\b(?:we|us|our)\b")
+
+
+def instruction(c: Candidate, ctx: Context) -> bool:
+    """An instruction to the reader ("For your own transactions, use your EIN rather than a
+    Social Security number"): the reader acts, the company states no practice."""
+    text = c.unit.new or c.unit.old or ""
+    return (c.unit.kind != "modified" and bool(_IMPERATIVE.search(text))
+            and not _COMPANY.search(text))
+
+
 def words_lost(c: Candidate, ctx: Context) -> bool:
     """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
     return has_holes(c.unit)
@@ -453,6 +466,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "duplicated or re-flowed text": duplicated,
     "table-of-contents line": toc_line,
     "words lost in extraction": words_lost,
+    "instruction to the reader": instruction,
     "request statistics": request_statistics,
     "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,

@@ -52,8 +52,8 @@ def _category(touch: Touch) -> str:
         return next((cat for stem, cat in VERB_CATEGORY if word.startswith(stem)), "collection")
     if touch.kind == "choice" and word.startswith(RIGHT_WORDS):
         return "rights"
-    if touch.kind == "tracking" and word in ("do not track", "do-not-track", "dnt",
-                                             "global privacy control", "gpc", "signals"):
+    if touch.kind == "tracking" and (word.startswith("do") and word.endswith("track") or word in (
+            "dnt", "global privacy control", "gpc", "signals", "signal")):
         return "do_not_track"
     if touch.kind == "quantity" and ("old" in word or "age" in word or "+" in word):
         return "children"
@@ -67,6 +67,8 @@ def _leaning(touch: Touch) -> int:
         if word.startswith(PROTECTING_VERBS):
             return -1
         return 1 if word.startswith(EXPOSING_VERBS) else 0
+    if touch.kind == "tracking" and _category(touch) == "do_not_track":
+        return -1  # honouring opt-out signals protects the user
     if touch.kind in EXPOSING_KINDS:
         return 1
     return -1 if touch.kind in PROTECTING_KINDS else 0
@@ -84,6 +86,8 @@ def direction(c: Candidate) -> Leaning:
         negated = -1 if _sentence_negated(text) else 1
         leaning = [_leaning(t) for t in c.touches if t.side == side]
         score += sign * negated * _sign(sum(leaning))
+        if c.unit.kind != "modified":
+            continue  # a whole sentence's denial already flipped its words
         if side == "new" and any(t.kind == "negation" for t in c.touches if t.side == "new"):
             score -= 1  # a denial added
         if side == "old" and any(t.kind == "negation" for t in c.touches if t.side == "old"):

@@ -31,7 +31,7 @@ VOCABULARY: dict[str, list[str]] = {
                  r"confidential\w*"],
     "tracking": [r"cookies?", r"pixels?", r"beacons?", r"trackers?", r"tracking", r"sdks?",
                  r"tags?", r"local storage", r"fingerprinting", r"cross[- ](?:site|context|device)",
-                 r"do[- ]not[- ]track", r"dnt", r"global privacy control", r"gpc", r"signals?"],
+                 r"do[- ]not?[- ]track", r"dnt", r"global privacy control", r"gpc", r"signals?"],
     "transfer": [r"transfer\w*", r"international\w*", r"cross[- ]border", r"outside (?:of )?the",
                  r"countr(?:y|ies)", r"abroad", r"eea", r"european economic area",
                  r"privacy shield",
