@@ -291,6 +291,7 @@ def _versions(result: DiffResult, old_text: str | None, new_text: str | None) ->
     if lost:
         result.suspect_capture = True
         result.material = True
+        result.direction = "worse"  # promises lost with the text; nothing gained
         if result.severity == "none":
             result.severity, result.categories = "low", result.categories or ["other"]
         result.summary = f"suspect capture: {lost}; " + (

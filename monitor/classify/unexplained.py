@@ -10,6 +10,7 @@ from monitor.diff.model import Severity
 from .candidates import Candidate, Touch
 from .findings import Finding, Leaning, quote
 from .lexicon import SENSITIVE_PATTERNS
+from .patterns import regex
 from .profile import topics_of
 from .vocabulary import mentions
 
@@ -69,13 +70,22 @@ def _leaning(touch: Touch) -> int:
         return 1 if word.startswith(EXPOSING_VERBS) else 0
     if touch.kind == "tracking" and _category(touch) == "do_not_track":
         return -1  # honouring opt-out signals protects the user
+    if touch.kind == "transfer" and _SAFEGUARD.search(word):
+        return -1  # a transfer mechanism (SCCs, DPF, CBPR) is a safeguard
     if touch.kind in EXPOSING_KINDS:
         return 1
     return -1 if touch.kind in PROTECTING_KINDS else 0
 
 
+_SAFEGUARD = regex(r"privacy shield|framework|dpf|standard contractual|sccs?|adequacy|cbpr|"
+                   r"binding corporate")
+# "kept only as long as necessary", "used solely to": a limit, which protects like a denial.
+_LIMIT = regex(r"\b(?:only|solely|exclusively|no longer than|as long as (?:is )?(?:necessary|"
+               r"needed|required))\b")
+
+
 def _sentence_negated(text: str) -> bool:
-    return any(kind == "negation" for kind, *_ in mentions(text))
+    return bool(_LIMIT.search(text)) or any(kind == "negation" for kind, *_ in mentions(text))
 
 
 def direction(c: Candidate) -> Leaning:
