@@ -17,9 +17,10 @@ from .patterns import FLAGS, alternation, flexible_spaces
 # it is stated ("modal"): a modal word touches a data practice only in a sentence that has
 # substance.
 VOCABULARY: dict[str, list[str]] = {
-    "quantity": [r"\d+(?:\.\d+)? ?(?:hours?|days?|weeks?|months?|years?)",
-                 r"(?:one|two|three|four|five|six|seven|ten|twelve|eighteen|twenty|thirty|sixty|"
-                 r"ninety) (?:hours?|days?|weeks?|months?|years?)", r"\d{1,2} years? old",
+    "quantity": [r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                 r"fourteen|eighteen|twenty|thirty|forty-five|sixty|ninety)(?: \(\d+\))?[ -]?"
+                 r"(?:business )?(?:hours?|days?|weeks?|months?|years?)",
+                 r"\d{1,2} years?(?: of age| old)",
                  r"(?:age|ages) (?:of )?\d{1,2}", r"\d{1,2}\+"],
     "children": [r"child\w*", r"minors?", r"kids?", r"teens?", r"teenagers?", r"parent\w*",
                  r"guardians?", r"coppa", r"minimum age", r"age assurance",
