@@ -58,6 +58,9 @@ def _unit_findings(unit: ChangeUnit, profiles: dict[int, Profile]) -> list[Findi
 
 
 NOT_JUDGED = "not judged"
+# Categories a heading lends to the material changes under it.
+HEADING_CATEGORIES = frozenset({"rights", "children", "retention", "security", "international",
+                                "tracking", "ai_training", "do_not_track", "sale"})
 # Suppressors that read no English: they also apply to text in another language.
 FORM_OF_ANY_LANGUAGE = ("duplicated or re-flowed text", "table-of-contents line")
 
@@ -69,6 +72,8 @@ def _apply(unit: ChangeUnit, findings: list[Finding], note: str = "") -> None:
     unit.severity = material[0].severity if material else "none"
     unit.direction = _direction(f.direction for f in material)
     found = {cat for f in material for cat in f.categories}
+    if material and unit.section:  # a sentence under "Your rights" is about rights
+        found |= topics_of(unit.section.split("›")[-1]) & HEADING_CATEGORIES
     unit.categories = [cat for cat in CATEGORIES if cat in found]
     if material:
         unit.reason = "; ".join(dict.fromkeys(f.reason for f in material[:MAX_REASONS]))
@@ -170,7 +175,8 @@ def _rules_read(unit: ChangeUnit) -> bool:
     return False
 
 
-_LIMITING = frozenset({"only", "solely", "exclusively", "without", "unless", "except"})
+_LIMITING = frozenset({"only", "solely", "exclusively", "without", "unless", "except",
+                       "where possible", "if possible"})
 
 
 def _same_stance(c: Candidate) -> bool:

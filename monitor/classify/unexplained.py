@@ -53,6 +53,8 @@ def _category(touch: Touch) -> str:
         return next((cat for stem, cat in VERB_CATEGORY if word.startswith(stem)), "collection")
     if touch.kind == "choice" and word.startswith(RIGHT_WORDS):
         return "rights"
+    if touch.kind == "purpose" and _LAWFUL_BASIS.search(word):
+        return "other"  # the legal ground of processing (OPP-115 files it under "Other")
     if touch.kind == "tracking" and (word.startswith("do") and word.endswith("track") or word in (
             "dnt", "global privacy control", "gpc", "signals", "signal")):
         return "do_not_track"
@@ -77,6 +79,7 @@ def _leaning(touch: Touch) -> int:
     return -1 if touch.kind in PROTECTING_KINDS else 0
 
 
+_LAWFUL_BASIS = regex(r"interests?|basis|contract")
 _SAFEGUARD = regex(r"privacy shield|framework|dpf|standard contractual|sccs?|adequacy|cbpr|"
                    r"binding corporate")
 # "kept only as long as necessary", "used solely to": a limit, which protects like a denial.
