@@ -184,7 +184,7 @@ def _same_stance(c: Candidate) -> bool:
     after, no limiting word changed, and no data type, recipient, purpose, AI, transfer or
     child named on one side only (spelling aside)."""
     old, new = c.unit.old or "", c.unit.new or ""
-    if _negations(old) != _negations(new) or c.kinds() & {"ai", "transfer", "children"}:
+    if _negations(old) != _negations(new) or c.kinds() & {"ai", "transfer", "children", "name"}:
         return False
     if any(t.kind == "modal" and t.words.lower() in _LIMITING for t in c.touches):
         return False

@@ -123,12 +123,31 @@ def _touching(text: str, ranges: list[tuple[int, int]] | None, side: str) -> lis
             and not _names_no_practice(text, kind, words, start, end)]
 
 
+# A name (a company, a state, a product) added inside a sentence that states a practice:
+# "shared with Google" -> "shared with Google and Meta", "(e.g., California, Montana)".
+_NAME_RUN = re.compile(r"^[\W\d]*(?:(?:[A-Z][\w&.'’-]*|and|or|the|of|&|,|\(|\))\s*)+$")
+_NAME = re.compile(r"\b[A-Z][\w&'’-]+")
+
+
+def _names_added(text: str, ranges: list[tuple[int, int]]) -> list[Touch]:
+    if not any(kind not in MODAL_KINDS for kind, *_ in mentions(text)):
+        return []
+    added = []
+    for start, end in ranges:
+        run = text[start:end]
+        if (start > 0 and _NAME_RUN.match(run) and _NAME.search(run)
+                and not re.search(r"\d", run) and not mentions(run)):  # not an address or a term
+            added.append(Touch("new", "name", run.strip(" ,()")))
+    return added
+
+
 def candidate(unit: ChangeUnit) -> Candidate | None:
     """The unit as a candidate, or None when its changed words touch no data practice."""
     if unit.form_only or unit.kind == "moved":
         return None
     old, new = unit.old or "", unit.new or ""
     found = Candidate(unit)
+    new_ranges: list[tuple[int, int]] = []
     if unit.kind == "modified":
         old_ranges, new_ranges, found.runs = changed_ranges(old, new)
         found.touches = (_touching(old, old_ranges, "old") + _touching(new, new_ranges, "new"))
@@ -136,6 +155,8 @@ def candidate(unit: ChangeUnit) -> Candidate | None:
         side, text = ("new", new) if unit.kind == "added" else ("old", old)
         found.touches = _touching(text, None, side)
         found.runs = [("", text) if side == "new" else (text, "")]
+    if unit.kind == "modified":
+        found.touches += _names_added(new, new_ranges)
     if found.substance():
         return found
     modal_only = bool(found.touches)

@@ -381,6 +381,8 @@ def reworded(c: Candidate, ctx: Context) -> bool:
     the sentence itself, or an added (removed) sentence against the most similar removed
     (added) one of the same diff."""
     unit = c.unit
+    if "name" in c.kinds():
+        return False  # a company or place joined the sentence
     if unit.kind == "modified" and unit.old and unit.new:
         return _same_meaning(unit.old, unit.new)
     text = unit.new if unit.kind == "added" else unit.old
@@ -439,8 +441,11 @@ def request_statistics(c: Candidate, ctx: Context) -> bool:
         _runs_are(Candidate(c.unit, runs=[run]), _STATISTICS) for run in c.runs) and bool(c.runs))
 
 
-_IMPERATIVE = regex(r"^\W*(?:[^,.]{0,60},\s*)?(?:please\s+)?(?:use|enter|type|include|select|"
-                    r"click|choose|go to|tap|sign in|log in|make sure|remember to|do not enter)\b")
+# An introductory phrase or "please" before the verb: a bare verb may open an item of a list
+# of purposes ("* use your location to ..."), which is no instruction.
+_IMPERATIVE = regex(r"^\W*(?:[^,.]{0,60},\s*|please\s+)(?:please\s+)?(?:use|enter|type|include|"
+                    r"select|click|choose|go to|tap|sign in|log in|make sure|remember to|"
+                    r"do not enter)\b")
 _COMPANY = regex(r"\b(?:we|us|our)\b")
 
 
