@@ -125,8 +125,17 @@ def _touching(text: str, ranges: list[tuple[int, int]] | None, side: str) -> lis
 
 # A name (a company, a state, a product) added inside a sentence that states a practice:
 # "shared with Google" -> "shared with Google and Meta", "(e.g., California, Montana)".
-_NAME_RUN = re.compile(r"^[\W\d]*(?:(?:[A-Z][\w&.'’-]*|and|or|the|of|&|,|\(|\))\s*)+$")
 _NAME = re.compile(r"\b[A-Z][\w&'’-]+")
+_NAME_FILLER = frozenset({"and", "or", "the", "of", "&"})
+
+
+def _names_only(run: str) -> bool:
+    """Every word of the run is capitalised or a joining word (a token loop: a regex over a
+    long run backtracks badly)."""
+    words = [w.strip(",.()[]'\"") for w in run.split()]
+    words = [w for w in words if w]
+    return bool(words) and len(words) <= 12 and all(
+        w[:1].isupper() or w.lower() in _NAME_FILLER for w in words)
 
 
 def _names_added(text: str, ranges: list[tuple[int, int]]) -> list[Touch]:
@@ -135,7 +144,7 @@ def _names_added(text: str, ranges: list[tuple[int, int]]) -> list[Touch]:
     added = []
     for start, end in ranges:
         run = text[start:end]
-        if (start > 0 and _NAME_RUN.match(run) and _NAME.search(run)
+        if (start > 0 and _names_only(run) and _NAME.search(run)
                 and not re.search(r"\d", run) and not mentions(run)):  # not an address or a term
             added.append(Touch("new", "name", run.strip(" ,()")))
     return added
