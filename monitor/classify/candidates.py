@@ -138,15 +138,19 @@ def _names_only(run: str) -> bool:
         w[:1].isupper() or w.lower() in _NAME_FILLER for w in words)
 
 
-def _names_added(text: str, ranges: list[tuple[int, int]]) -> list[Touch]:
-    if not any(kind not in MODAL_KINDS for kind, *_ in mentions(text)):
+def _names_added(old: str, new: str, runs: list[tuple[str, str]]) -> list[Touch]:
+    """Names inserted (nothing deleted in their place) that the old sentence did not have."""
+    if not any(kind not in MODAL_KINDS for kind, *_ in mentions(new)):
         return []
     added = []
-    for start, end in ranges:
-        run = text[start:end]
-        if (start > 0 and _names_only(run) and _NAME.search(run)
-                and not re.search(r"\d", run) and not mentions(run)):  # not an address or a term
-            added.append(Touch("new", "name", run.strip(" ,()")))
+    for deleted, inserted in runs:
+        if deleted.strip() or not _names_only(inserted) or not _NAME.search(inserted):
+            continue
+        if re.search(r"\d", inserted) or mentions(inserted):
+            continue  # an address, or a term the vocabulary already reads
+        names = [n for n in _NAME.findall(inserted) if n not in old]
+        if names and not new.startswith(inserted.strip()):
+            added.append(Touch("new", "name", inserted.strip(" ,()")))
     return added
 
 
@@ -156,7 +160,6 @@ def candidate(unit: ChangeUnit) -> Candidate | None:
         return None
     old, new = unit.old or "", unit.new or ""
     found = Candidate(unit)
-    new_ranges: list[tuple[int, int]] = []
     if unit.kind == "modified":
         old_ranges, new_ranges, found.runs = changed_ranges(old, new)
         found.touches = (_touching(old, old_ranges, "old") + _touching(new, new_ranges, "new"))
@@ -165,7 +168,7 @@ def candidate(unit: ChangeUnit) -> Candidate | None:
         found.touches = _touching(text, None, side)
         found.runs = [("", text) if side == "new" else (text, "")]
     if unit.kind == "modified":
-        found.touches += _names_added(new, new_ranges)
+        found.touches += _names_added(old, new, found.runs)
     if found.substance():
         return found
     modal_only = bool(found.touches)
