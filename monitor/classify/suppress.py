@@ -168,6 +168,8 @@ def points_elsewhere(c: Candidate, ctx: Context) -> bool:
                          (c.unit.old,) if c.unit.kind == "removed" else (c.unit.old, c.unit.new))
              if t]
     no_practice = "verb" not in c.kinds()
+    if "name" in c.kinds():
+        return False  # "This notice describes how IMDb, IMDbPro and DPReview ...": scope grew
     return bool(texts) and all(
         len(t.split()) <= 45 and (_POINTER.search(t) or (
             _POINTS_AT_END.search(t) and _starts_with_pointer_clause(t)) or (

@@ -46,7 +46,8 @@ VOCABULARY: dict[str, list[str]] = {
     "choice": [
         r"opt(?:[- ]?(?:out|in))?", r"opt-outs?", r"consent\w*", r"permission\w*",
         r"withdraw\w*", r"object\w*", r"unsubscrib\w+", r"settings?", r"preferences?",
-        r"choices?", r"choose", r"control\w*", r"disable\w*", r"turn off", r"decline",
+        r"choices?", r"choose", r"controls?", r"controlled", r"controlling", r"disable\w*",
+        r"turn off", r"decline",
         r"refuse", r"rights?", r"request\w*", r"correct\w*", r"rectif\w+", r"portab\w+",
         r"restrict\w*", r"appeal\w*", r"complain\w*", r"supervisory authority",
         r"non-discrimination", r"verif\w+", r"authori[sz]\w+", r"agree\w*",
@@ -58,6 +59,7 @@ VOCABULARY: dict[str, list[str]] = {
         r"contractors?", r"suppliers?", r"government\w*", r"law enforcement", r"police",
         r"authorit(?:y|ies)", r"regulators?", r"insurers?", r"employers?", r"parent company",
         r"other companies", r"recipients?", r"buyers?", r"acquirers?", r"providers?",
+        r"(?:joint |data |independent )?controllers?",
         r"publicly", r"public", r"others",
     ],
     "purpose": [
@@ -84,7 +86,8 @@ VOCABULARY: dict[str, list[str]] = {
         r"credit cards?", r"bank", r"financial", r"income", r"payment", r"purchases?",
         r"transactions?", r"browsing", r"search (?:history|queries)", r"cookies?",
         r"device\w*", r"usage", r"activity", r"profiles?", r"content", r"comments",
-        r"responses", r"resumes?", r"installed apps?", r"apps? lists?", r"metadata",
+        r"responses", r"resumes?", r"quer(?:y|ies)", r"prompts?", r"conversations?",
+        r"chats?", r"installed apps?", r"apps? lists?", r"metadata",
         r"sensitive", r"special categor\w+", r"religio\w+", r"political", r"sexual",
         r"racial", r"ethnic\w*", r"union membership", r"criminal", r"precise",
         r"inferences?", r"demographic\w*",
@@ -115,7 +118,7 @@ MODAL_KINDS = frozenset({"modal", "negation"})
 GENERIC = re.compile(
     r"^(?:personal (?:information|data|details)|(?:your|user|their) (?:information|data)|"
     r"use[sd]?|using|process\w*|provid\w+.*|send\w*|sent|display\w*|request\w*|rights?|"
-    r"content|public|others|providers?|control\w*|agree\w*|improve\w*|develop\w*|settings?|"
+    r"content|public|others|providers?|controls?|controlled|controlling|agree\w*|improve\w*|develop\w*|settings?|"
     r"preferences?|contract|choose|protect\w*|link\w*|match\w*|"
     r"profiles?|models?|automated|measure\w*|ids?|identity|identif\w+|"
     r"verif\w+|age|sex|voice|face|weight|height|health|"
