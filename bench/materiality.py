@@ -31,9 +31,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from monitor.classify import classify_diff  # noqa: E402
-from monitor.diff import diff_texts  # noqa: E402
-from monitor.diff.model import DiffResult, severity_rank  # noqa: E402
+from policywatch.monitor.classify import classify_diff  # noqa: E402
+from policywatch.monitor.diff import diff_texts  # noqa: E402
+from policywatch.monitor.model import DiffResult, severity_rank  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 LABELS = CORPUS / "labels" / "dev.json"

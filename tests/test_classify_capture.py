@@ -4,8 +4,8 @@ short old version never silences a material change."""
 
 from __future__ import annotations
 
-from monitor.classify import classify_diff
-from monitor.diff import diff_texts
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import diff_texts
 
 POLICY = "\n\n".join(
     f"Section {n}\n\nWe keep order records for billing and answer support tickets about them."

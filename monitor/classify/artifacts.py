@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.diff.model import ChangeUnit, DiffResult
+from policywatch.monitor.model import ChangeUnit, DiffResult
 
 from .patterns import regex
 

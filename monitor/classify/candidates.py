@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from monitor.diff.model import ChangeUnit
+from policywatch.monitor.model import ChangeUnit
 
 from .vocabulary import MODAL_KINDS, is_generic, mentions
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from monitor.diff.model import ChangeUnit
+from policywatch.monitor.model import ChangeUnit
 
 from .artifacts import has_holes, title_key
 from .candidates import Candidate, changed_ranges

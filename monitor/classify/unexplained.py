@@ -5,7 +5,7 @@ direction its words lean."""
 
 from __future__ import annotations
 
-from monitor.diff.model import Severity
+from policywatch.monitor.model import Severity
 
 from .candidates import Candidate, Touch
 from .findings import Finding, Leaning, quote
