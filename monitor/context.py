@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import requests
 import sqlite_utils
 
-from monitor.netguard import Resolver, resolve_host
+from monitor.httputil import Proxies, make_session
+from monitor.netguard import AddressJudge, Resolver, is_public_address, resolve_host
 from monitor.timeutil import Clock, utcnow
 from monitor.watchlist import Watchlist
 
@@ -23,14 +24,28 @@ class Context:
     clock: Clock = utcnow
     sleep: Callable[[float], None] = time.sleep
     resolver: Resolver = resolve_host  # DNS, injectable so tests can play other hosts
+    judge: AddressJudge = is_public_address  # tests let a loopback address play a public one
+    proxies: Proxies = field(default_factory=Proxies)  # chosen once at start
 
 
 def open_context(watchlist: Watchlist, *, session: requests.Session | None = None,
-                 clock: Clock = utcnow, sleep: Callable[[float], None] = time.sleep) -> Context:
-    """A Context on the watchlist's database (created and migrated if needed)."""
+                 clock: Clock = utcnow, sleep: Callable[[float], None] = time.sleep,
+                 proxies: Proxies | None = None) -> Context:
+    """A Context on the watchlist's database (created and migrated if needed), with a session
+    sized for the watchlist's hosts and the proxies of the settings (or of the environment,
+    read here once)."""
     from storage.db import open_db
 
     db = open_db(watchlist.settings.database)
-    http = session or requests.Session()
+    http = session or watchlist_session(watchlist)
     http.headers["User-Agent"] = watchlist.settings.user_agent
-    return Context(watchlist=watchlist, db=db, session=http, clock=clock, sleep=sleep)
+    return Context(watchlist=watchlist, db=db, session=http, clock=clock, sleep=sleep,
+                   proxies=proxies or Proxies.from_settings(watchlist.settings.proxy))
+
+
+def watchlist_session(watchlist: Watchlist) -> requests.Session:
+    """The HTTP session for this watchlist: one kept-alive pool per host it fetches from."""
+    from urllib.parse import urlsplit
+
+    hosts = {urlsplit(p.url).netloc for p in watchlist.policies}
+    return make_session(watchlist.settings.user_agent, hosts=len(hosts) + 1)

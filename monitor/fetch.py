@@ -13,17 +13,28 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
 import requests
+import urllib3
 
 from monitor.errors import FetchError
-from monitor.httputil import parse_retry_after
-from monitor.netguard import Resolver, check_url_allowed, resolve_host
+from monitor.httputil import Proxies, ensure_pinning, parse_retry_after, pin
+from monitor.netguard import (
+    AddressJudge,
+    Resolver,
+    Target,
+    guard_url,
+    is_public_address,
+    resolve_host,
+    url_problem,
+)
 from monitor.watchlist import Settings
 
 __all__ = ["FetchedPage", "Fetcher", "parse_retry_after"]
 
 MAX_REDIRECTS = 10
+READ_SIZE = 16 * 1024  # one read returns what has arrived, up to this much
 MAX_RETRY_WAIT = 60.0  # a longer Retry-After is left to the next scheduled check
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+BODY_DEADLINE_FACTOR = 3  # the whole response within 3 × settings.timeout
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,15 @@ class Fetcher:
 
     def __init__(self, session: requests.Session, settings: Settings, *,
                  sleep: Callable[[float], None] = time.sleep,
-                 resolver: Resolver = resolve_host) -> None:
+                 resolver: Resolver = resolve_host, judge: AddressJudge = is_public_address,
+                 proxies: Proxies | None = None) -> None:
         self.session = session
         self.settings = settings
         self.sleep = sleep
         self.resolver = resolver
+        self.judge = judge  # tests let a loopback address play a public host
+        self.proxies = proxies or Proxies()
+        ensure_pinning(session)
 
     def fetch(self, url: str, *, etag: str | None = None,
               last_modified: str | None = None) -> FetchedPage:
@@ -94,13 +109,13 @@ class Fetcher:
         started = time.monotonic()
         current, chain = url, [url]
         for _ in range(MAX_REDIRECTS + 1):
-            check_url_allowed(current, allow_private=self.settings.allow_private_addresses,
-                              resolver=self.resolver)
-            response = self._get(current, headers)
+            target = guard_url(current, allow_private=self.settings.allow_private_addresses,
+                               resolver=self.resolver, judge=self.judge)
+            response = self._get(target, headers)
             try:
                 location = response.headers.get("Location")
                 if response.status_code in REDIRECT_STATUSES and location:
-                    current = urljoin(current, location)
+                    current = _redirect_target(url, current, location)
                     if current in chain:
                         raise FetchError(url, "redirect_loop",
                                          " → ".join([*chain, current]), transient=False)
@@ -113,11 +128,22 @@ class Fetcher:
         raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS} redirects: "
                          + " → ".join(chain), transient=False)
 
-    def _get(self, url: str, headers: Mapping[str, str]) -> requests.Response:
+    def _send(self, target: Target, headers: Mapping[str, str]) -> requests.Response:
+        """Send to the checked address (direct) or through the proxy chosen at start (which
+        resolves the name itself). Prepared and sent by hand: no per-request environment scan."""
+        request = requests.Request("GET", target.url, headers=dict(headers))
+        prepared = self.session.prepare_request(request)
+        proxies = self.proxies.for_target(target.scheme, target.host)
+        if not proxies:
+            pin(prepared, target)
         timeout = self.settings.timeout
+        return self.session.send(prepared, timeout=(timeout, timeout), allow_redirects=False,
+                                 stream=True, proxies=proxies)
+
+    def _get(self, target: Target, headers: Mapping[str, str]) -> requests.Response:
+        url, timeout = target.url, self.settings.timeout
         try:
-            return self.session.get(url, headers=dict(headers), timeout=(timeout, timeout),
-                                    allow_redirects=False, stream=True)
+            return self._send(target, headers)
         except requests.exceptions.SSLError as exc:
             raise FetchError(url, "tls_error", str(exc), transient=False) from exc
         except requests.exceptions.Timeout as exc:
@@ -150,22 +176,41 @@ class Fetcher:
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(url, "too_large", f"body of {int(declared):,} bytes exceeds "
                              f"max_bytes = {limit:,}", transient=False)
-        # The socket timeout bounds each read; the deadline bounds a server that trickles.
-        deadline = started + 3 * self.settings.timeout
+        # The socket timeout bounds each read; read1 returns whatever has arrived (a server
+        # trickling bytes cannot hold one read open for a whole chunk), so the wall-clock
+        # deadline, checked after every read, holds for the whole body.
+        budget = BODY_DEADLINE_FACTOR * self.settings.timeout
+        deadline = started + budget
         chunks, size = [], 0
         try:
-            for chunk in response.iter_content(64 * 1024):
+            while chunk := response.raw.read1(READ_SIZE, decode_content=True):
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(url, "too_large", f"body exceeds max_bytes = {limit:,}",
                                      transient=False)
                 if time.monotonic() > deadline:
-                    raise FetchError(url, "timeout", "the body took too long to arrive",
+                    raise FetchError(url, "timeout", f"the body took longer than {budget:g} s "
+                                     f"(3 × timeout) to arrive ({size:,} bytes so far)",
                                      transient=True)
                 chunks.append(chunk)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
+                OSError) as exc:
+            if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+                raise FetchError(url, "timeout", f"no data for {self.settings.timeout:g} s "
+                                 "while reading the body", transient=True) from exc
             raise FetchError(url, "read_error", _short(exc), transient=True) from exc
         return b"".join(chunks)
+
+
+def _redirect_target(url: str, current: str, location: str) -> str:
+    """The absolute URL a Location header points to; a Location with characters parsers read
+    differently (backslash, control characters, user info) is refused, not followed."""
+    # Servers do send unescaped spaces in a path; requests encodes them, so they pass.
+    problem = url_problem(location.replace(" ", "%20"))
+    if problem:
+        raise FetchError(url, "bad_url", f"redirect from {current} to {location!r} refused: "
+                         f"the Location {problem}", transient=False)
+    return urljoin(current, location)
 
 
 def _ms_since(started: float) -> int:

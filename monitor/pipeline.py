@@ -66,7 +66,7 @@ def fetch_page(ctx: Context, policy: Policy) -> FetchedPage:
     if validators and validators.url != policy.url:
         validators = None  # the watched URL changed: its old validators mean nothing
     fetcher = Fetcher(ctx.session, ctx.watchlist.settings, sleep=ctx.sleep,
-                      resolver=ctx.resolver)
+                      resolver=ctx.resolver, judge=ctx.judge, proxies=ctx.proxies)
     return fetcher.fetch(policy.url, etag=validators.etag if validators else None,
                          last_modified=validators.last_modified if validators else None)
 

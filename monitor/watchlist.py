@@ -50,6 +50,7 @@ class Settings:
     archive_index_rate: float = 1.0
     archive_capture_rate: float = 4.0
     operator_channels: tuple[str, ...] = ()
+    proxy: str | None = None  # http(s) proxy for fetches; None: the environment's, read at start
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "allow_private_addresses": (bool,), "archive_url": (str,), "interval": (str,),
     "per_host_concurrency": (int,), "per_host_delay": (int, float), "retries": (int,),
     "jitter": (int, float), "archive_index_rate": (int, float),
-    "archive_capture_rate": (int, float), "operator_channels": (list,),
+    "archive_capture_rate": (int, float), "operator_channels": (list,), "proxy": (str,),
 }
 _POLICY_KEYS = {"name", "url", "selector", "remove", "interval", "tags", "alerts", "wayback",
                 "title"}
@@ -181,6 +182,9 @@ def _load_settings(raw: Any, problems: _Problems) -> Settings:
     if "archive_url" in values and not _is_http_url(values["archive_url"]):
         problems.add("settings", "archive_url", f"{values['archive_url']!r} is not an http(s) URL")
         del values["archive_url"]
+    if "proxy" in values and not _is_http_url(values["proxy"]):
+        problems.add("settings", "proxy", f"{values['proxy']!r} is not an http(s) URL")
+        del values["proxy"]
     if "operator_channels" in values:
         values["operator_channels"] = tuple(values["operator_channels"])
     return Settings(**values)
@@ -192,6 +196,16 @@ def _is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _url_safe(problems: _Problems, where: str, url: str) -> None:
+    from monitor.errors import FetchError
+    from monitor.netguard import client_target
+
+    try:
+        client_target(url)  # what the HTTP client would refuse or read differently
+    except FetchError as exc:
+        problems.add(where, "url", f"{url!r}: {exc.detail}")
 
 
 def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple[str, ...]:
@@ -251,6 +265,8 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
     url = raw.get("url")
     if not isinstance(url, str) or not _is_http_url(url):
         problems.add(where, "url", f"is required: an http:// or https:// URL (got {url!r})")
+    else:
+        _url_safe(problems, where, url)
     interval = settings.interval
     if "interval" in raw:
         try:
