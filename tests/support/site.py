@@ -25,6 +25,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (timeouts)
     conditional: bool = True  # ETag / Last-Modified validators
+    trickle: int = 0  # send the body at this many bytes a second (0: at once)
 
 
 def html(text: str, status: int = 200, **kwargs: object) -> Reply:
@@ -129,6 +130,11 @@ class Site:
                     self.send_header(key, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(reply.body)
+                    if not reply.trickle:
+                        self.wfile.write(reply.body)
+                    for start in range(0, len(reply.body) if reply.trickle else 0, 1):
+                        self.wfile.write(reply.body[start:start + 1])
+                        self.wfile.flush()
+                        time.sleep(1 / reply.trickle)
 
         return Handler

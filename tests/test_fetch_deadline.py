@@ -1,0 +1,46 @@
+"""A page that trickles its body (8 bytes a second, each byte well within the socket timeout)
+is cut off at the wall-clock deadline for the whole body (3 × timeout) and recorded as a
+transient `timeout`; the check does not hang for the hours the body would take."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from monitor.pipeline import check
+from storage.checks import recent_checks
+from tests.support import pages
+from tests.support.config import load, make_context, write_watchlist
+from tests.support.site import Reply, Site
+
+TIMEOUT = 0.5  # deadline 1.5 s; the 2 KB body would take over 4 minutes at 8 bytes/s
+
+
+def test_a_trickling_body_times_out_at_the_deadline(tmp_path: Path) -> None:
+    body = pages.policy_page("We collect your e-mail address. " * 60).encode()
+    assert len(body) > 2000
+    with Site() as site:
+        site.set_page("/slow", Reply(body=body, trickle=8))
+        policies = [{"name": "slow", "url": site.url("/slow")}]
+        ctx = make_context(load(write_watchlist(tmp_path, policies,
+                                                {"timeout": TIMEOUT, "retries": 0})))
+        started = time.monotonic()
+        result = check(ctx, ctx.watchlist.policy("slow"))
+        elapsed = time.monotonic() - started
+
+    assert (result.outcome, result.reason, result.transient) == ("failed", "timeout", True)
+    assert "took longer than 1.5 s" in str(result.detail)
+    assert elapsed < 3 * TIMEOUT + 3.0  # the deadline, plus one read and a loaded machine
+    assert recent_checks(ctx.db, "slow")[0]["reason"] == "timeout"
+
+
+def test_a_body_that_stops_arriving_times_out_on_the_socket(tmp_path: Path) -> None:
+    body = pages.policy_page("We collect your e-mail address. " * 60).encode()
+    with Site() as site:
+        site.set_page("/stalled", Reply(body=body, trickle=1))  # 1 s between bytes > timeout
+        policies = [{"name": "stalled", "url": site.url("/stalled")}]
+        ctx = make_context(load(write_watchlist(tmp_path, policies,
+                                                {"timeout": TIMEOUT, "retries": 0})))
+        result = check(ctx, ctx.watchlist.policy("stalled"))
+
+    assert (result.outcome, result.reason, result.transient) == ("failed", "timeout", True)
