@@ -61,6 +61,12 @@ def _text(raw: dict[str, Any], where: str, key: str, add: AddProblem, *,
         add(where, key, f"must be a non-empty one-line string, not {value!r}")
 
 
+def _private_flag(raw: dict[str, Any], where: str, add: AddProblem) -> None:
+    value = raw.get("allow_private_address")
+    if value is not None and not isinstance(value, bool):
+        add(where, "allow_private_address", f"must be true or false, not {value!r}")
+
+
 def validate_email(raw: dict[str, Any], where: str, add: AddProblem) -> None:
     _text(raw, where, "host", add, required=True)
     security = raw.get("security", "starttls")
@@ -85,12 +91,14 @@ def validate_email(raw: dict[str, Any], where: str, add: AddProblem) -> None:
             if not is_address(address):
                 add(where, "to", f"{address!r} is not an e-mail address")
     _timeout(raw, where, add)
+    _private_flag(raw, where, add)
 
 
 def validate_slack(raw: dict[str, Any], where: str, add: AddProblem) -> None:
     _env_name(raw, where, "webhook_url_env", add, required=True)
     _text(raw, where, "username", add, required=False)
     _timeout(raw, where, add)
+    _private_flag(raw, where, add)
 
 
 def validate_console(raw: dict[str, Any], where: str, add: AddProblem) -> None:

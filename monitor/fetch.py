@@ -16,7 +16,7 @@ import requests
 import urllib3
 
 from monitor.errors import FetchError
-from monitor.httputil import Proxies, ensure_pinning, parse_retry_after, pin
+from monitor.httputil import Proxies, ensure_pinning, parse_retry_after, send_pinned
 from monitor.netguard import (
     AddressJudge,
     Resolver,
@@ -128,22 +128,12 @@ class Fetcher:
         raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS} redirects: "
                          + " → ".join(chain), transient=False)
 
-    def _send(self, target: Target, headers: Mapping[str, str]) -> requests.Response:
-        """Send to the checked address (direct) or through the proxy chosen at start (which
-        resolves the name itself). Prepared and sent by hand: no per-request environment scan."""
-        request = requests.Request("GET", target.url, headers=dict(headers))
-        prepared = self.session.prepare_request(request)
-        proxies = self.proxies.for_target(target.scheme, target.host)
-        if not proxies:
-            pin(prepared, target)
-        timeout = self.settings.timeout
-        return self.session.send(prepared, timeout=(timeout, timeout), allow_redirects=False,
-                                 stream=True, proxies=proxies)
-
     def _get(self, target: Target, headers: Mapping[str, str]) -> requests.Response:
         url, timeout = target.url, self.settings.timeout
         try:
-            return self._send(target, headers)
+            request = requests.Request("GET", target.url, headers=dict(headers))
+            return send_pinned(self.session, request, target, proxies=self.proxies,
+                               timeout=(timeout, timeout), stream=True)
         except requests.exceptions.SSLError as exc:
             raise FetchError(url, "tls_error", str(exc), transient=False) from exc
         except requests.exceptions.Timeout as exc:

@@ -73,6 +73,20 @@ def pin(prepared: requests.PreparedRequest, target: Target) -> requests.Prepared
     return prepared
 
 
+def send_pinned(session: requests.Session, request: requests.Request, target: Target, *,
+                proxies: Proxies, timeout: float | tuple[float, float],
+                stream: bool = False) -> requests.Response:
+    """Send `request` (whose URL is `target.url`) to the checked address, or through the proxy
+    chosen at start (which resolves the name itself). Redirects are never followed here: the
+    caller guards each hop. Prepared and sent by hand: no per-request environment scan."""
+    prepared = session.prepare_request(request)
+    chosen = proxies.for_target(target.scheme, target.host)
+    if not chosen:
+        pin(prepared, target)
+    return session.send(prepared, timeout=timeout, allow_redirects=False, stream=stream,
+                        proxies=chosen)
+
+
 def ensure_pinning(session: requests.Session, pools: int = 10, per_pool: int = 4) -> None:
     """Mount a PinnedAdapter on the session unless it has one (an injected plain session must
     not lose the TLS server name of pinned requests). `pools`: hosts kept alive at once;

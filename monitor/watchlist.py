@@ -84,6 +84,8 @@ class AlertChannel:
     digest: str | None = None
     digest_hour: int = 9
     options: dict[str, Any] = field(default_factory=dict)
+    # The channel's `allow_private_address`, or [settings] allow_private_addresses.
+    allow_private_address: bool = False
 
 
 DEFAULT_CONSOLE = AlertChannel(name="console", type="console")
@@ -133,8 +135,9 @@ _POLICY_KEYS = {"name", "url", "selector", "remove", "interval", "tags", "alerts
                 "title"}
 _CHANNEL_COMMON = {"type", "min_severity", "categories", "digest", "digest_hour"}
 CHANNEL_KEYS: dict[str, set[str]] = {
-    "email": {"host", "port", "security", "username", "password_env", "from", "to", "timeout"},
-    "slack": {"webhook_url_env", "timeout", "username"},
+    "email": {"host", "port", "security", "username", "password_env", "from", "to", "timeout",
+              "allow_private_address"},
+    "slack": {"webhook_url_env", "timeout", "username", "allow_private_address"},
     "console": {"stream"},
 }
 
@@ -297,7 +300,8 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
                   title=title if isinstance(title, str) else None)
 
 
-def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | None:
+def _load_channel(name: str, raw: Any, problems: _Problems,
+                  settings: Settings) -> AlertChannel | None:
     where = f"alerts.{name}"
     if not _SLUG.match(name):
         # The name goes into message ids and log lines: keep it plain.
@@ -337,8 +341,10 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
     if len(problems.items) > count_before:
         return None
     options = {k: v for k, v in raw.items() if k not in _CHANNEL_COMMON}
+    private = raw.get("allow_private_address") is True or settings.allow_private_addresses
     return AlertChannel(name=name, type=kind, min_severity=min_severity, categories=categories,
-                        digest=digest, digest_hour=hour, options=options)
+                        digest=digest, digest_hour=hour, options=options,
+                        allow_private_address=private)
 
 
 def _check_channel_categories(problems: _Problems, where: str, categories: tuple[str, ...]) -> None:
@@ -378,7 +384,7 @@ def parse_watchlist(text: str, path: str | Path = "watchlist.toml") -> Watchlist
         raw_channels = {}
     channels: dict[str, AlertChannel] = {}
     for name, table in raw_channels.items():
-        channel = _load_channel(name, table, problems)
+        channel = _load_channel(name, table, problems, settings)
         if channel:
             channels[name] = channel
     for name in settings.operator_channels:
