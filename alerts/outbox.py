@@ -3,12 +3,15 @@
 A row is marked 'sending' (committed) before its message goes out, then 'sent', back to
 'pending' with exponential backoff and jitter (Retry-After honoured), or 'failed' with the reason.
 Rows still 'sending' when a dispatcher starts were interrupted by a dead process and are sent
-again: at most one duplicate, which receivers drop by the message's stable id. Channels are served
-in parallel and back off separately, so one failing channel never delays another.
+again once (a duplicate receivers drop by the message's stable id); a row interrupted a second
+time fails as "delivery uncertain" and the operator is told, so kills never multiply posts.
+Channels are served in parallel and back off separately, so one failing channel never delays
+another.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -33,12 +36,15 @@ from .compose import compose, resolve_channel
 from .dispatchlock import dispatcher_lock
 from .notifiers import Notifier, make_notifier
 
+log = logging.getLogger("policywatch.alerts")
+
 MAX_ATTEMPTS = 25  # about 15 hours of retries before an alert is given up as failed
 BACKOFF_BASE = 2.0  # seconds before the second attempt (before jitter)
 BACKOFF_CAP = 3600.0
 IN_PASS_WAIT = 15.0  # a pass waits this long at most per channel for short retries...
 IN_PASS_TRIES = 3  # ...and sends a message at most this often; later retries are scheduled
 MAX_PARALLEL_CHANNELS = 8
+MAX_INTERRUPTED = 2  # sends cut off by a dead process before an alert is failed as uncertain
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class DispatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     busy: bool = False  # another dispatcher holds the lock; nothing was done
     recovered: list[int] = field(default_factory=list)  # interrupted rows sent again
+    uncertain: list[int] = field(default_factory=list)  # interrupted too often: failed
     bundled: list[int] = field(default_factory=list)  # digest rows created in this pass
 
     def count(self, status: str) -> int:
@@ -80,7 +87,9 @@ class DispatchReport:
         return (f"sent {self.sent}, retrying later {self.retrying}, failed {self.failed}"
                 + (f", digests bundled {len(self.bundled)}" if self.bundled else "")
                 + (f", interrupted sends retried {len(self.recovered)}" if self.recovered
-                   else ""))
+                   else "")
+                + (f", delivery uncertain (failed, not sent again) {len(self.uncertain)}"
+                   if self.uncertain else ""))
 
 
 def backoff_delay(attempts: int, rng: random.Random | None = None) -> float:
@@ -200,7 +209,10 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
             return report
         run = _Pass(db, watchlist, clock, sleep, rng, write_lock(db))
         with run.lock:
-            report.recovered = outbox.reset_interrupted(db, run.now())
+            report.recovered, report.uncertain = outbox.reset_interrupted(
+                db, run.now(), MAX_INTERRUPTED)
+        report.outcomes.extend(_tell_uncertain(db, watchlist, report.uncertain, run.now()))
+        with run.lock:
             due = outbox.due_alerts(db, run.now())
         groups = [(name, list(rows)) for name, rows in groupby(due, key=lambda r: r.channel)]
         jobs = [(_notifier_for(run, name, notifiers, session, environ), rows)
@@ -216,6 +228,28 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
                     report.outcomes.extend(future.result())
     return report
 
+
+
+def _tell_uncertain(db: sqlite_utils.Database, watchlist: Watchlist, ids: list[int],
+                    now: str) -> list[Outcome]:
+    """Log and tell the operator about each alert failed as uncertain (not about operator
+    notices themselves: a notice about a notice could go on for ever)."""
+    outcomes: list[Outcome] = []
+    for alert_id in ids:
+        row = outbox.get_alert(db, alert_id)
+        outcomes.append(Outcome(alert_id, row.channel, "failed", str(row.last_error)))
+        log.warning("alert #%d to %s: delivery uncertain after %d interrupted attempts; not "
+                    "sent again (policywatch alerts retry %d sends it)", alert_id, row.channel,
+                    MAX_INTERRUPTED, alert_id)
+        if row.kind == "operator":
+            continue
+        enqueue_operator_notice(
+            db, watchlist, f"alert #{alert_id} to {row.channel}: delivery uncertain",
+            f"Sending alert #{alert_id} to {row.channel} was interrupted {MAX_INTERRUPTED} times "
+            "(the process died mid-send). It may have arrived, up to "
+            f"{MAX_INTERRUPTED} times; it is not sent again by itself. Check the channel; "
+            f"`policywatch alerts retry {alert_id}` sends it again on purpose.", now=now)
+    return outcomes
 
 
 def digest_cutoff(now: datetime, hour: int) -> datetime:

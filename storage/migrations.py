@@ -183,7 +183,14 @@ def _m003_archive_backfills(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills]
+def _m005_alert_interruptions(db: sqlite_utils.Database) -> None:
+    # Sends cut off by a dead process, counted apart from attempts: after two, the delivery is
+    # uncertain and the alert fails (for the operator to retry) instead of posting again.
+    db.execute("ALTER TABLE alerts ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills,
+                               _m005_alert_interruptions]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
