@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,8 +28,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from monitor.context import Context, open_context
 from monitor.daemon_jobs import DispatchFn, OutboxJobs, dispatch_digests, dispatch_pending
-from monitor.errors import PolicywatchError
+from monitor.errors import PolicywatchError, StorageError
 from monitor.metrics import Metrics, MetricsServer
+from monitor.preflight import check_database_writable
 from monitor.reload import ReloadOutcome, WatchlistWatcher
 from monitor.runner import CheckRunner, HostLimits, Running, Task, host_of
 from monitor.scheduler import PolicyJobs, plan_reload, retry_delay
@@ -35,9 +38,12 @@ from monitor.timeutil import Clock, iso, parse_iso, utcnow
 from monitor.watchlist import Policy, Watchlist
 from storage.checks import CheckRecord, record_check
 from storage.db import open_db, write_lock
+from storage.health import write_problem
 from storage.status import INTERRUPTED, last_completed_check_times
 
 log = logging.getLogger("policywatch.daemon")
+
+UNHEALTHY_AFTER = 3  # the last this-many checks all failed with internal errors: unhealthy
 
 CheckFn = Callable[[Context, Policy], Any]  # returns monitor.pipeline.CheckResult
 NeedsBackfill = Callable[[Context, Policy], bool]
@@ -87,7 +93,11 @@ class Daemon:
         self._check_fn, self._needs_backfill, self._backfill = check_fn, needs_backfill, backfill
         self._clock = clock
         self._session_factory = session_factory
+        # Before SQLite maps anything: an unwritable -shm would kill the process with SIGBUS.
+        check_database_writable(watchlist.settings.database)
         self._db = open_db(watchlist.settings.database)  # scheduling and shutdown records
+        self._recent_internal: deque[bool] = deque(maxlen=UNHEALTHY_AFTER)
+        self._db_error: str | None = None  # the last database write failure, until one works
         self._db_lock = threading.Lock()
         self._local = threading.local()
         self._backfilled: set[str] = set()
@@ -131,8 +141,8 @@ class Daemon:
             self._metrics_server = MetricsServer(self.metrics, self.health,
                                                  host=self.options.metrics_host,
                                                  port=self.options.metrics_port).start()
-        log.info("policywatch run: %d policies, database %s, %d check threads",
-                 len(wl.policies), wl.settings.database, self.options.workers)
+        log.info("policywatch run: %d policies, database %s (writable: checked), %d check "
+                 "threads", len(wl.policies), wl.settings.database, self.options.workers)
 
     def run_forever(self) -> int:
         """Start, serve until SIGTERM/SIGINT, shut down gracefully; return the exit status."""
@@ -192,24 +202,33 @@ class Daemon:
                         extra={"policy": task.policy, "outcome": INTERRUPTED})
             if task.kind != "check":
                 continue  # a backfill resumes by itself at the next start
-            self._record(CheckRecord(
+            self._record_or_say(CheckRecord(
                 policy=task.policy, started_at=iso(started), finished_at=iso(now),
                 duration_ms=int((now - started).total_seconds() * 1000), outcome=INTERRUPTED,
                 reason="shutdown", detail=f"still running after the {self.options.grace:g} s "
                 "grace period", transient=True))
 
-    def _record(self, record: CheckRecord) -> None:
-        """Write a check row from the daemon itself; a stuck writer must not block the exit."""
+    def _record(self, record: CheckRecord) -> str | None:
+        """Write a check row from the daemon itself; a stuck writer must not block the exit.
+        Returns why it could not be written (None: written)."""
         lock = write_lock(self._db)
         if not lock.acquire(timeout=2):
-            log.error("%s: could not record %s (database busy)", record.policy, record.outcome,
-                      extra={"policy": record.policy, "outcome": record.outcome})
-            return
+            return "database busy"
         try:
             with self._db_lock:
                 record_check(self._db, record)
+        except (sqlite3.Error, StorageError) as exc:
+            self._db_error = f"{type(exc).__name__}: {exc}"
+            return self._db_error
         finally:
             lock.release()
+        return None
+
+    def _record_or_say(self, record: CheckRecord) -> None:
+        problem = self._record(record)
+        if problem:
+            log.error("%s: could not record %s (%s)", record.policy, record.outcome, problem,
+                      extra={"policy": record.policy, "outcome": record.outcome})
 
     # --- scheduling --------------------------------------------------------------------------
 
@@ -291,10 +310,12 @@ class Daemon:
         try:
             result = self._check_fn(ctx, policy)
         except Exception as exc:  # a bug, or the database is unusable: record it, carry on
-            log.exception("%s: check crashed", policy.name,
-                          extra={"policy": policy.name, "outcome": "failed"})
-            self._record_crash(policy, exc, time.monotonic() - started)
+            self._recent_internal.append(True)
+            self._log_crash(policy, exc, self._record_crash(policy, exc,
+                                                            time.monotonic() - started))
             return
+        self._recent_internal.append(False)
+        self._db_error = None  # the check recorded itself: the database takes writes
         changed = getattr(result, "change_id", None) is not None
         self.metrics.record_check(result.outcome, result.reason, result.severity, changed,
                                   time.monotonic() - started)
@@ -316,10 +337,22 @@ class Daemon:
                      result.reason, iso(when), count,
                      extra={"policy": policy.name, "outcome": "retry_scheduled"})
 
-    def _record_crash(self, policy: Policy, exc: Exception, seconds: float) -> None:
+    def _log_crash(self, policy: Policy, exc: Exception, not_recorded: str | None) -> None:
+        """One log line per crashed check; a traceback only for a bug, not for a database that
+        cannot be written (the reason says it all, at every check)."""
+        database = isinstance(exc, sqlite3.Error | StorageError)
+        if database:
+            self._db_error = f"{type(exc).__name__}: {exc}"
+        what = "the database cannot be written" if database else "internal error"
+        tail = "; not recorded either" if not_recorded else ""
+        log.error("%s: check failed: %s: %s: %s%s", policy.name, what, type(exc).__name__, exc,
+                  tail, exc_info=None if database else exc,
+                  extra={"policy": policy.name, "outcome": "failed"})
+
+    def _record_crash(self, policy: Policy, exc: Exception, seconds: float) -> str | None:
         now = self._clock()
         self.metrics.record_check("failed", "internal_error", None, False, seconds)
-        self._record(CheckRecord(
+        return self._record(CheckRecord(
             policy=policy.name, started_at=iso(now - timedelta(seconds=seconds)),
             finished_at=iso(now), duration_ms=int(seconds * 1000), outcome="failed",
             reason="internal_error", detail=f"{type(exc).__name__}: {exc}"[:500]))
@@ -372,10 +405,33 @@ class Daemon:
     # --- health ------------------------------------------------------------------------------
 
     def health(self) -> tuple[bool, dict[str, Any]]:
+        """Healthy when the loop runs, the database takes writes and the last checks did not
+        all fail with internal errors; otherwise `reasons` says why (HTTP 503)."""
         loop_age = time.monotonic() - self._heartbeat
-        healthy = self._scheduler.running and loop_age < 10 and not self._stop.is_set()
-        return healthy, {"policies": len(self.watchlist.policies),
-                         "checks_running": len(self.runner.running()),
-                         "checks_queued": self.runner.queued(),
-                         "main_loop_age_s": round(loop_age, 1)}
+        reasons = []
+        if not self._scheduler.running or self._stop.is_set():
+            reasons.append("the scheduler is not running")
+        if loop_age >= 10:
+            reasons.append(f"the main loop has not run for {loop_age:.0f} s")
+        database = self._db_error or self._probe_database()
+        if database:
+            reasons.append(f"the database cannot be written: {database}")
+        recent = list(self._recent_internal)
+        if recent and all(recent):
+            reasons.append(f"the last {len(recent)} check(s) failed with internal errors")
+        return not reasons, {"policies": len(self.watchlist.policies),
+                             "checks_running": len(self.runner.running()),
+                             "checks_queued": self.runner.queued(),
+                             "main_loop_age_s": round(loop_age, 1),
+                             **({"reasons": reasons} if reasons else {})}
+
+    def _probe_database(self) -> str | None:
+        lock = write_lock(self._db)
+        if not lock.acquire(timeout=0.5):
+            return None  # a writer holds it: writes are happening
+        try:
+            with self._db_lock:
+                return write_problem(self._db)
+        finally:
+            lock.release()
 
