@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from monitor.pipeline import check
 from storage.checks import recent_checks
 from tests.support import pages
@@ -16,6 +18,7 @@ from tests.support.site import Reply, Site
 TIMEOUT = 0.5  # deadline 1.5 s; the 2 KB body would take over 4 minutes at 8 bytes/s
 
 
+@pytest.mark.timeout(60)  # without the deadline this check would take minutes
 def test_a_trickling_body_times_out_at_the_deadline(tmp_path: Path) -> None:
     body = pages.policy_page("We collect your e-mail address. " * 60).encode()
     assert len(body) > 2000
