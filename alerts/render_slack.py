@@ -2,7 +2,7 @@
 
 Policy text is hostile. Slack's control characters `&`, `<`, `>` are escaped, so `<!channel>`,
 `<@U123>` and `<http://x|y>` arrive as text; the plain-text broadcasts `@channel`, `@here` and
-`@everyone` get a zero-width space after the `@`; and mrkdwn markup characters in policy text are
+`@everyone` get a full-width at sign (`＠here`); and mrkdwn markup characters in policy text are
 replaced by look-alikes, so only policywatch's own ~deleted~ and *inserted* marks format anything.
 Slack allows 3,000 characters per text block and 50 blocks: longer content is cut with a line
 saying how much more there is.
@@ -36,7 +36,8 @@ _MARKS = {"delete": "~", "insert": "*"}
 def mrkdwn(text: str) -> str:
     """Policy text made inert for a mrkdwn field."""
     safe = strip_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub("@\u200b", safe.translate(_MARKUP))
+    # A full-width at sign, not an invisible break: alert text carries no invisible characters.
+    return _BROADCAST.sub("\uff20", safe.translate(_MARKUP))
 
 
 def block_id(message_id: str, index: int) -> str:
