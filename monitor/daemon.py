@@ -153,6 +153,8 @@ class Daemon:
                 self._heartbeat = time.monotonic()
                 if self._reload_requested.is_set():
                     self._reload_requested.clear()
+                    log.info("SIGHUP: reading the watchlist again",
+                             extra={"outcome": "reload_requested"})
                     self.reload(force=True)
                 self._stop.wait(0.5)
         finally:
@@ -363,6 +365,8 @@ class Daemon:
         """Load the watchlist again if it changed (always with `force`, as on SIGHUP)."""
         with self._reload_lock:
             outcome = self._watcher.poll(force=force)
+            if outcome.status == "unchanged" and force:
+                log.info("watchlist read again: unchanged", extra={"outcome": "reloaded"})
             if outcome.status == "refused":
                 self.metrics.reloads.labels("refused").inc()
                 log.error("watchlist change refused: %s", outcome.message,

@@ -143,6 +143,8 @@ def test_watcher_loads_a_valid_edit_and_refuses_a_broken_one_once(tmp_path: Path
     assert watcher.current is loaded.watchlist  # the old one stays in force
     _rewrite(path, path.read_text())
     assert watcher.poll().status == "unchanged"  # the same broken content is reported once
+    forced = watcher.poll(force=True)  # ...but a SIGHUP reads it again and says so
+    assert forced.status == "refused" and "policy 'a': key 'interval'" in str(forced.message)
 
 
 def test_watcher_ignores_a_rewrite_with_the_same_content(tmp_path: Path) -> None:
