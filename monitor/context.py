@@ -37,15 +37,17 @@ def open_context(watchlist: Watchlist, *, session: requests.Session | None = Non
     from storage.db import open_db
 
     db = open_db(watchlist.settings.database)
-    http = session or watchlist_session(watchlist)
+    chosen = proxies or Proxies.from_settings(watchlist.settings.proxy)
+    http = session or watchlist_session(watchlist, chosen)
     http.headers["User-Agent"] = watchlist.settings.user_agent
     return Context(watchlist=watchlist, db=db, session=http, clock=clock, sleep=sleep,
-                   proxies=proxies or Proxies.from_settings(watchlist.settings.proxy))
+                   proxies=chosen)
 
 
-def watchlist_session(watchlist: Watchlist) -> requests.Session:
-    """The HTTP session for this watchlist: one kept-alive pool per host it fetches from."""
+def watchlist_session(watchlist: Watchlist, proxies: Proxies | None = None) -> requests.Session:
+    """The HTTP session for this watchlist: one kept-alive pool per host it fetches from (and
+    one for the archive)."""
     from urllib.parse import urlsplit
 
     hosts = {urlsplit(p.url).netloc for p in watchlist.policies}
-    return make_session(watchlist.settings.user_agent, hosts=len(hosts) + 1)
+    return make_session(watchlist.settings.user_agent, hosts=len(hosts) + 1, proxies=proxies)

@@ -29,6 +29,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from monitor.context import Context, open_context
 from monitor.daemon_jobs import DispatchFn, OutboxJobs, dispatch_digests, dispatch_pending
 from monitor.errors import PolicywatchError, StorageError
+from monitor.httputil import Proxies
 from monitor.metrics import Metrics, MetricsServer
 from monitor.preflight import check_database_writable
 from monitor.reload import ReloadOutcome, WatchlistWatcher
@@ -86,13 +87,14 @@ class Daemon:
                  _needs_backfill, backfill: Backfill = _backfill,
                  dispatch: DispatchFn = dispatch_pending, digests: DispatchFn = dispatch_digests,
                  clock: Clock = utcnow,
-                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+                 session_factory: Callable[[], requests.Session] | None = None) -> None:
         self.watchlist = watchlist
         self.options = options or DaemonOptions()
         self.metrics = Metrics()
         self._check_fn, self._needs_backfill, self._backfill = check_fn, needs_backfill, backfill
         self._clock = clock
-        self._session_factory = session_factory
+        self._session_factory = session_factory  # None: one sized for the watchlist's hosts
+        self._proxies = Proxies.from_settings(watchlist.settings.proxy)  # environment read once
         # Before SQLite maps anything: an unwritable -shm would kill the process with SIGBUS.
         check_database_writable(watchlist.settings.database)
         self._db = open_db(watchlist.settings.database)  # scheduling and shutdown records
@@ -260,7 +262,9 @@ class Daemon:
     def _context(self) -> Context:
         ctx: Context | None = getattr(self._local, "ctx", None)
         if ctx is None:
-            ctx = open_context(self.watchlist, session=self._session_factory(), clock=self._clock)
+            session = self._session_factory() if self._session_factory else None
+            ctx = open_context(self.watchlist, session=session, clock=self._clock,
+                               proxies=self._proxies)
             self._local.ctx = ctx
         ctx.watchlist = self.watchlist  # the one in force now (reloads)
         ctx.session.headers["User-Agent"] = self.watchlist.settings.user_agent

@@ -124,7 +124,7 @@ class Fetcher:
                 page = self._read(url, current, response, started)
                 return replace(page, redirects=chain[1:])
             finally:
-                response.close()
+                _release(response)
         raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS} redirects: "
                          + " → ".join(chain), transient=False)
 
@@ -190,6 +190,21 @@ class Fetcher:
                                  "while reading the body", transient=True) from exc
             raise FetchError(url, "read_error", _short(exc), transient=True) from exc
         return b"".join(chunks)
+
+
+def _release(response: requests.Response) -> None:
+    """Give the connection back to the pool (keep-alive) when the body has been read to its end
+    or is empty (a 304); close it otherwise: draining an unread body could take as long as the
+    sender likes."""
+    raw = response.raw
+    try:
+        if raw.isclosed() or raw.length_remaining == 0:
+            raw.drain_conn()  # nothing left to read: this only finishes the response
+            raw.release_conn()
+            return
+    except (urllib3.exceptions.HTTPError, OSError):
+        pass
+    response.close()
 
 
 def _redirect_target(url: str, current: str, location: str) -> str:

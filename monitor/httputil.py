@@ -126,12 +126,15 @@ class Proxies:
         return {scheme: proxy}
 
 
-def make_session(user_agent: str, *, hosts: int = 1) -> requests.Session:
+def make_session(user_agent: str, *, hosts: int = 1,
+                 proxies: Proxies | None = None) -> requests.Session:
     """A session for `hosts` hosts: pinning adapters with one pool per host (keep-alive reused
-    across checks), no per-request environment scans (trust_env off: proxies come from
-    Proxies), the User-Agent set."""
+    across checks), no per-request environment scans (trust_env off: `proxies`, chosen once,
+    are the session's for clients that call session.get, like the Wayback client), the
+    User-Agent set."""
     session = requests.Session()
     session.trust_env = False
+    session.proxies = dict((proxies or Proxies()).by_scheme)
     ensure_pinning(session, pools=max(10, hosts))
     session.headers["User-Agent"] = user_agent
     return session

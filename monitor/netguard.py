@@ -16,6 +16,7 @@ unless the settings allow it. Three rules make that hold:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -127,6 +128,7 @@ def _ascii_host(host: str) -> str:
         return host
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of the URL; watched URLs repeat
 def client_target(url: str) -> Target:
     """The scheme, host and port the HTTP client will connect to for `url` (unresolved);
     refuses a URL that urlsplit and urllib3 read as different hosts or ports."""
