@@ -405,9 +405,11 @@ def report(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_po
         if checks:
             per_check = (cpu_end - cpu_start) / checks * 1000
             met = "met" if per_check <= TARGET_CPU_MS else "NOT met"
+            verdict = (f"target <= {TARGET_CPU_MS} ms: {met}" if args.politeness == "off" else
+                       f"the target <= {TARGET_CPU_MS} ms applies to the ceiling run, "
+                       "--interval 2; idle waits between checks cost CPU here")
             print(f"daemon CPU per check: {per_check:.2f} ms ({cpu_end - cpu_start:.1f} s CPU "
-                  f"for {checks:.0f} checks; target <= {TARGET_CPU_MS} ms with politeness off: "
-                  f"{met})")
+                  f"for {checks:.0f} checks; {verdict})")
         print_latency(workdir, since_iso)
     rss = [r[3] for r in rows]
     if rss:
