@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from monitor.netguard import Target
@@ -58,12 +59,15 @@ class PinnedAdapter(HTTPAdapter):
         return dict(host_params), kwargs
 
 
-def pin(prepared: requests.PreparedRequest, target: Target) -> requests.PreparedRequest:
-    """Point a prepared request at the first checked address of `target` (when it has any),
-    keeping what the server sees: Host header and TLS server name."""
+def pin(prepared: requests.PreparedRequest, target: Target,
+        address: str | None = None) -> requests.PreparedRequest:
+    """Point a prepared request at a checked address of `target` (the first unless named; none
+    when it has none), keeping what the server sees: Host header and TLS server name."""
     if not target.addresses:
         return prepared
-    address = target.addresses[0]
+    address = address or target.addresses[0]
+    if address not in target.addresses:
+        raise ValueError(f"{address} was not checked for {target.host}: not connecting to it")
     netloc = f"[{address}]" if ":" in address else address
     parts = urlsplit(str(prepared.url))
     prepared.url = urlunsplit((parts.scheme, f"{netloc}:{target.port}", parts.path,
@@ -81,10 +85,28 @@ def send_pinned(session: requests.Session, request: requests.Request, target: Ta
     caller guards each hop. Prepared and sent by hand: no per-request environment scan."""
     prepared = session.prepare_request(request)
     chosen = proxies.for_target(target.scheme, target.host)
-    if not chosen:
-        pin(prepared, target)
-    return session.send(prepared, timeout=timeout, allow_redirects=False, stream=stream,
-                        proxies=chosen)
+    if chosen or not target.addresses:
+        return session.send(prepared, timeout=timeout, allow_redirects=False, stream=stream,
+                            proxies=chosen)
+    # Like the resolver's own connect: the next checked address when one cannot be reached
+    # (an IPv6 address on a machine without IPv6), never an address that was not checked.
+    for number, address in enumerate(target.addresses, start=1):
+        attempt = pin(prepared.copy(), target, address)
+        try:
+            return session.send(attempt, timeout=timeout, allow_redirects=False, stream=stream,
+                                proxies={})
+        except requests.exceptions.ConnectionError as exc:
+            if number == len(target.addresses) or not _not_connected(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _not_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """The connection was never made (refused, unreachable, connect timeout): the request did
+    not reach the server, so another address may be tried."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(
+        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
 
 
 def ensure_pinning(session: requests.Session, pools: int = 10, per_pool: int = 4) -> None:

@@ -48,9 +48,10 @@ _TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT IPv4-translated
 
 
 def resolve_host(host: str) -> list[str]:
-    """Every address the host resolves to (IPv4 and IPv6)."""
+    """Every address the host resolves to (IPv4 and IPv6), in the resolver's order of
+    preference (RFC 6724: the order a connection tries them)."""
     infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]) for info in infos})
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:

@@ -175,6 +175,17 @@ def test_pinned_connections_are_kept_alive(two_hosts: tuple[Site, Site]) -> None
     assert public.connections == 1
 
 
+def test_an_unreachable_checked_address_falls_back_to_the_next_checked_one(
+        two_hosts: tuple[Site, Site]) -> None:
+    internal, public = two_hosts
+    # 127.0.0.3 plays a checked address nothing listens on (say, IPv6 without a route).
+    dns_order = ["127.0.0.3", PUBLIC]
+    fetcher = Fetcher(requests.Session(), GUARDED, resolver=lambda host: dns_order,
+                      judge=lambda address: address in dns_order)
+    assert fetcher.fetch(f"http://dual.invalid:{public.port}/p").status == 200
+    assert public.hits["/p"] == 1 and internal.hits["/p"] == 0
+
+
 def _self_signed(directory: Path, name: str) -> tuple[Path, Path]:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a test certificate")
