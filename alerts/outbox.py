@@ -11,7 +11,6 @@ another.
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -35,8 +34,6 @@ from storage.outbox import AlertRow
 from .compose import compose, resolve_channel
 from .dispatchlock import dispatcher_lock
 from .notifiers import Notifier, make_notifier
-
-log = logging.getLogger("policywatch.alerts")
 
 MAX_ATTEMPTS = 25  # about 15 hours of retries before an alert is given up as failed
 BACKOFF_BASE = 2.0  # seconds before the second attempt (before jitter)
@@ -232,15 +229,13 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
 
 def _tell_uncertain(db: sqlite_utils.Database, watchlist: Watchlist, ids: list[int],
                     now: str) -> list[Outcome]:
-    """Log and tell the operator about each alert failed as uncertain (not about operator
-    notices themselves: a notice about a notice could go on for ever)."""
+    """Tell the operator about each alert failed as uncertain (not about operator notices
+    themselves: a notice about a notice could go on for ever); their outcomes."""
     outcomes: list[Outcome] = []
     for alert_id in ids:
         row = outbox.get_alert(db, alert_id)
+        # Logged (daemon) or printed (alerts send) with the other outcomes.
         outcomes.append(Outcome(alert_id, row.channel, "failed", str(row.last_error)))
-        log.warning("alert #%d to %s: delivery uncertain after %d interrupted attempts; not "
-                    "sent again (policywatch alerts retry %d sends it)", alert_id, row.channel,
-                    MAX_INTERRUPTED, alert_id)
         if row.kind == "operator":
             continue
         enqueue_operator_notice(

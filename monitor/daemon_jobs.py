@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,7 @@ import sqlite_utils
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 
+from monitor.errors import StorageError
 from monitor.metrics import Metrics
 from monitor.timeutil import Clock, utcnow
 from monitor.watchlist import Watchlist
@@ -121,6 +123,10 @@ class OutboxJobs:
         db = self._database()
         try:
             report = fn(db, self._watchlist(), self._clock)
+        except (sqlite3.Error, StorageError) as exc:  # the database: its message says it all
+            log.error("%s failed: the database cannot be written: %s: %s", what,
+                      type(exc).__name__, exc, extra={"outcome": "dispatch_error"})
+            return
         except Exception:  # a bug must not stop the dispatcher for good
             log.exception("%s failed", what, extra={"outcome": "dispatch_error"})
             return
