@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 import requests
 import urllib3
 
+from monitor.deadline import passed as deadline_passed
+from monitor.deadline import response_deadline
 from monitor.errors import FetchError
 from monitor.httputil import Proxies, ensure_pinning, parse_retry_after, send_pinned
 from monitor.netguard import (
@@ -107,6 +109,11 @@ class Fetcher:
 
     def _fetch_following_redirects(self, url: str, headers: Mapping[str, str]) -> FetchedPage:
         started = time.monotonic()
+        # Status line, headers and body of every hop, however slowly they trickle in.
+        with response_deadline(started + BODY_DEADLINE_FACTOR * self.settings.timeout):
+            return self._follow(url, headers, started)
+
+    def _follow(self, url: str, headers: Mapping[str, str], started: float) -> FetchedPage:
         current, chain = url, [url]
         for _ in range(MAX_REDIRECTS + 1):
             target = guard_url(current, allow_private=self.settings.allow_private_addresses,
@@ -137,8 +144,10 @@ class Fetcher:
         except requests.exceptions.SSLError as exc:
             raise FetchError(url, "tls_error", str(exc), transient=False) from exc
         except requests.exceptions.Timeout as exc:
-            raise FetchError(url, "timeout", f"no answer within {timeout:g} s",
-                             transient=True) from exc
+            detail = (f"the response took longer than {BODY_DEADLINE_FACTOR * timeout:g} s "
+                      f"({BODY_DEADLINE_FACTOR} × timeout) to arrive" if deadline_passed()
+                      else f"no answer within {timeout:g} s")
+            raise FetchError(url, "timeout", detail, transient=True) from exc
         except requests.exceptions.ConnectionError as exc:
             raise FetchError(url, "connection_error", _short(exc), transient=True) from exc
         except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
@@ -186,8 +195,10 @@ class Fetcher:
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
                 OSError) as exc:
             if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
-                raise FetchError(url, "timeout", f"no data for {self.settings.timeout:g} s "
-                                 "while reading the body", transient=True) from exc
+                detail = (f"the body took longer than {budget:g} s (3 × timeout) to arrive "
+                          f"({size:,} bytes so far)" if deadline_passed() else
+                          f"no data for {self.settings.timeout:g} s while reading the body")
+                raise FetchError(url, "timeout", detail, transient=True) from exc
             raise FetchError(url, "read_error", _short(exc), transient=True) from exc
         return b"".join(chunks)
 

@@ -15,6 +15,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from monitor.deadline import POOL_CLASSES
 from monitor.netguard import Target
 
 
@@ -45,6 +46,11 @@ class PinnedAdapter(HTTPAdapter):
     """A transport adapter for requests prepared by `pin`: the URL names the checked IP address,
     the Host header and (for https) the TLS server name and certificate check name the host.
     Connection pools are keyed by (address, port, server name), so keep-alive still works."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        # Connections that honour monitor.deadline.response_deadline (slow headers too).
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES
 
     def build_connection_pool_key_attributes(  # type: ignore[override]  # stubs' TypedDicts
             self, request: requests.PreparedRequest, verify: Any, cert: Any = None,
