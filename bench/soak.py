@@ -268,7 +268,8 @@ def outcome(samples: dict[str, float], name: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=180, help="seconds (default 180)")
-    parser.add_argument("--policies", type=int, default=2000)
+    parser.add_argument("--policies", type=int, default=2000,
+                        help="default 2000 (with --interval 2: 1,000 checks due a second)")
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--interval", type=int, default=30, help="check interval, seconds")
     parser.add_argument("--workers", type=int, default=None,
@@ -325,6 +326,7 @@ def run_soak(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_
     injected = 0
     steady_since: tuple[float, dict[str, float], str, float] | None = None
     rows: list[tuple[float, float, float, float]] = []  # t, checks/s, unchanged/s, rss
+    queued: list[float] = []  # check queue depth at each sample after the first pass
     last_samples: dict[str, float] = {}
     last_time = started
     next_change = 0.0
@@ -363,18 +365,21 @@ def run_soak(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_
             rss = rss_mb(daemon.pid)
             stats = control(control_port, "/stats")
             rows.append((now - started, rate, unchanged_rate, rss))
+            if steady_since:
+                queued.append(samples.get("policywatch_check_queue_depth", 0.0))
             print(f"{now - started:6.0f} {total:8.0f} {rate:9.1f} {unchanged_rate:8.1f} "
                   f"{rss:7.1f} {samples.get('policywatch_check_queue_depth', 0):7.0f} "
                   f"{injected:8d} {stats['slack_unique']:9d}", flush=True)
             last_samples, last_time, next_sample = samples, now, now + args.sample_every
     return report(args, daemon, metrics_port, control_port, workdir, steady_since, rows,
-                  injected)
+                  injected, queued)
 
 
 def report(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_port: int,
            control_port: int, workdir: Path,
            steady: tuple[float, dict[str, float], str, float] | None,
-           rows: list[tuple[float, float, float, float]], injected: int) -> int:
+           rows: list[tuple[float, float, float, float]], injected: int,
+           queued: list[float]) -> int:
     end = time.monotonic()
     samples = scrape(metrics_port)
     cpu_end = cpu_seconds(daemon.pid)
@@ -402,6 +407,13 @@ def report(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_po
         print(f"steady state: {span:.0f} s after the first pass ({what})")
         print(f"checks per second: {checks / span:.1f} (all), {unchanged:.1f} (unchanged pages;"
               f" target >= {target:.0f}: {'met' if unchanged >= target else 'NOT met'})")
+        offered = args.policies / args.interval
+        backlog = statistics.mean(queued) if queued else 0.0
+        print(f"offered load {offered:.0f} checks/s; mean check queue {backlog:.0f}: " + (
+            "saturated, so this is the ceiling (its CPU per check includes the scheduler's "
+            "firings of policies still queued)" if backlog >= args.workers else
+            "the daemon kept up, so the ceiling is at or above this rate (raise --policies to "
+            "saturate it)"))
         if checks:
             per_check = (cpu_end - cpu_start) / checks * 1000
             met = "met" if per_check <= TARGET_CPU_MS else "NOT met"
