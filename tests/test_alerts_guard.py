@@ -62,3 +62,18 @@ def test_the_flag_must_be_a_boolean(tmp_path: Path) -> None:
                                           r"true or false"):
         make_watchlist(tmp_path, {"team": {"type": "slack", "webhook_url_env": ENV,
                                            "allow_private_address": "yes"}})
+
+
+def test_smtp_connects_to_the_checked_address_not_the_name() -> None:
+    from email.message import EmailMessage
+
+    from alerts.email_notifier import PinnedSMTP
+
+    with SmtpServer() as smtp:
+        # relay.invalid never resolves: the connection can only go to the pinned address.
+        with PinnedSMTP("127.0.0.1", "relay.invalid", smtp.port, 5) as client:
+            mail = EmailMessage()
+            mail["From"], mail["To"], mail["Subject"] = "a@example.org", "b@example.org", "t"
+            mail.set_content("pinned")
+            client.send_message(mail)
+        assert len(smtp.wait_for(1)) == 1
