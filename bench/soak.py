@@ -409,11 +409,12 @@ def report(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_po
               f" target >= {target:.0f}: {'met' if unchanged >= target else 'NOT met'})")
         offered = args.policies / args.interval
         backlog = statistics.mean(queued) if queued else 0.0
-        print(f"offered load {offered:.0f} checks/s; mean check queue {backlog:.0f}: " + (
-            "saturated, so this is the ceiling (its CPU per check includes the scheduler's "
-            "firings of policies still queued)" if backlog >= args.workers else
-            "the daemon kept up, so the ceiling is at or above this rate (raise --policies to "
-            "saturate it)"))
+        if args.politeness == "off":
+            print(f"offered load {offered:.0f} checks/s; mean check queue {backlog:.0f}: " + (
+                "saturated, so this is the ceiling (its CPU per check includes the "
+                "scheduler's firings of policies still queued)" if backlog >= args.workers else
+                "the daemon kept up, so the ceiling is at or above this rate (raise "
+                "--policies to saturate it)"))
         if checks:
             per_check = (cpu_end - cpu_start) / checks * 1000
             met = "met" if per_check <= TARGET_CPU_MS else "NOT met"
