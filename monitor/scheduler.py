@@ -94,11 +94,13 @@ def plan_reload(old: Watchlist, new: Watchlist) -> ReloadPlan:
 
 
 class PolicyJobs:
-    """The per-policy jobs of a scheduler. `on_due(name)` is what each job calls."""
+    """The per-policy jobs of a scheduler. `on_due(name)` is what each job calls; `executor`
+    names the scheduler's executor that runs it."""
 
     def __init__(self, scheduler: BaseScheduler, on_due: Callable[[str], None], *,
                  clock: Callable[[], datetime], spread: float = CATCHUP_SPREAD,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, executor: str = "default") -> None:
+        self._executor = executor
         self._scheduler = scheduler
         self._on_due = on_due
         self._clock = clock
@@ -115,7 +117,8 @@ class PolicyJobs:
             self._on_due, trigger, args=[policy.name], id=job_id(policy.name),
             name=policy.name, replace_existing=True, max_instances=1, coalesce=True,
             # A run late by less than an interval still happens (once: coalesce).
-            misfire_grace_time=max(1, policy.interval), next_run_time=start)
+            misfire_grace_time=max(1, policy.interval), next_run_time=start,
+            executor=self._executor)
         return start
 
     def add_all(self, policies: Iterable[Policy], last_checks: dict[str, datetime],
