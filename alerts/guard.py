@@ -1,4 +1,4 @@
-"""The private-address guard for alert channels: the fetcher's guard (monitor.netguard), with
+"""The private-address guard for alert channels: the fetcher's guard (monitor.fetch.netguard), with
 the channel's own permission and errors as AlertError.
 
 A channel may reach a private address only when its table says `allow_private_address = true`
@@ -9,9 +9,9 @@ an address they return (httputil.send_pinned for HTTP, PinnedSMTP for mail).
 
 from __future__ import annotations
 
-from monitor.errors import AlertError, FetchError
-from monitor.netguard import Resolver, Target, guard_host, guard_url, resolve_host
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.errors import AlertError, FetchError
+from policywatch.monitor.fetch.netguard import Resolver, Target, guard_host, guard_url, resolve_host
+from policywatch.monitor.watchlist import AlertChannel
 
 HINT = "; set allow_private_address = true in [alerts.{name}] if this relay is meant to be local"
 

@@ -12,11 +12,16 @@ from urllib.parse import urlsplit
 
 import requests
 
-from monitor.errors import AlertError
-from monitor.httputil import Proxies, ensure_pinning, parse_retry_after, send_pinned
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.channels import DEFAULT_TIMEOUT
+from policywatch.monitor.errors import AlertError
+from policywatch.monitor.fetch.httputil import (
+    Proxies,
+    ensure_pinning,
+    parse_retry_after,
+    send_pinned,
+)
+from policywatch.monitor.watchlist import AlertChannel
 
-from .config import DEFAULT_TIMEOUT
 from .guard import guard_channel_url
 from .message import AlertMessage
 from .render_slack import slack_payload

@@ -10,10 +10,15 @@ from dataclasses import dataclass, field
 import requests
 import sqlite_utils
 
-from monitor.httputil import Proxies, make_session
-from monitor.netguard import AddressJudge, Resolver, is_public_address, resolve_host
-from monitor.timeutil import Clock, utcnow
-from monitor.watchlist import Watchlist
+from policywatch.monitor.fetch.httputil import Proxies, make_session
+from policywatch.monitor.fetch.netguard import (
+    AddressJudge,
+    Resolver,
+    is_public_address,
+    resolve_host,
+)
+from policywatch.monitor.timeutil import Clock, utcnow
+from policywatch.monitor.watchlist import Watchlist
 
 
 @dataclass
@@ -34,7 +39,7 @@ def open_context(watchlist: Watchlist, *, session: requests.Session | None = Non
     """A Context on the watchlist's database (created and migrated if needed), with a session
     sized for the watchlist's hosts and the proxies of the settings (or of the environment,
     read here once)."""
-    from storage.db import open_db
+    from policywatch.storage.db import open_db
 
     db = open_db(watchlist.settings.database)
     chosen = proxies or Proxies.from_settings(watchlist.settings.proxy)

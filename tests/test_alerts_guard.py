@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from alerts.outbox import dispatch_pending
-from monitor.errors import ConfigError
-from storage.changes import AlertRoute
-from storage.db import open_db
-from storage.outbox import get_alert
+from policywatch.alerts.outbox import dispatch_pending
+from policywatch.monitor.errors import ConfigError
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert
 from tests.support.alertdb import FakeClock, add_change, make_watchlist, sale_result
 from tests.support.config import RecordedSleep
 from tests.support.slack import SlackReceiver
@@ -67,7 +67,7 @@ def test_the_flag_must_be_a_boolean(tmp_path: Path) -> None:
 def test_smtp_connects_to_the_checked_address_not_the_name() -> None:
     from email.message import EmailMessage
 
-    from alerts.email_notifier import PinnedSMTP
+    from policywatch.alerts.email_notifier import PinnedSMTP
 
     with SmtpServer() as smtp:
         # relay.invalid never resolves: the connection can only go to the pinned address.

@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from monitor.context import Context
-from monitor.daemon import Daemon, DaemonOptions
-from monitor.errors import StorageError
-from monitor.pipeline import check
-from monitor.watchlist import Policy, Watchlist, load_watchlist
+from policywatch.monitor.context import Context
+from policywatch.monitor.errors import StorageError
+from policywatch.monitor.pipeline import check
+from policywatch.monitor.service.daemon import Daemon, DaemonOptions
+from policywatch.monitor.watchlist import Policy, Watchlist, load_watchlist
 from tests.support import pages
 from tests.support.config import write_watchlist
 from tests.support.site import Site
@@ -162,7 +162,7 @@ def test_the_service_refuses_to_start_on_an_unwritable_database(tmp_path: Path,
                            {"database": str(database)})
     with pytest.raises(StorageError, match="the database is not writable"):
         Daemon(load_watchlist(path), OPTIONS)
-    run = subprocess.run([sys.executable, "-c", "from monitor.cli import main; main()",
+    run = subprocess.run([sys.executable, "-c", "from policywatch.monitor.cli import main; main()",
                           "--config", str(path), "run"], capture_output=True, text=True,
                          timeout=60, env={**os.environ, "CI": "true"})
     assert run.returncode != 0 and run.returncode > 0  # an error exit, not a signal

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.extract.decode import _whatwg_label, decode_body, whatwg_codec
+from policywatch.monitor.extract.decode import _whatwg_label, decode_body, whatwg_codec
 
 
 @pytest.mark.parametrize(("label", "codec"), [

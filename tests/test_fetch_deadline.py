@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.pipeline import check
-from storage.checks import recent_checks
+from policywatch.monitor.pipeline import check
+from policywatch.storage.checks import recent_checks
 from tests.support import pages
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.site import Reply, Site

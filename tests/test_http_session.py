@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from monitor.context import open_context
-from monitor.errors import FetchError
-from monitor.fetch import Fetcher
-from monitor.httputil import PinnedAdapter, Proxies, make_session
-from monitor.pipeline import check
-from monitor.watchlist import Settings
+from policywatch.monitor.context import open_context
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.http import Fetcher
+from policywatch.monitor.fetch.httputil import PinnedAdapter, Proxies, make_session
+from policywatch.monitor.pipeline import check
+from policywatch.monitor.watchlist import Settings
 from tests.support import pages
 from tests.support.config import load, write_watchlist
 from tests.support.site import Site

@@ -9,9 +9,15 @@ from typing import Any
 
 import pytest
 
-from monitor.errors import FetchError
-from monitor.fetch import parse_retry_after
-from monitor.netguard import check_url_allowed, client_target, guard_url, is_public_address, refusal
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.http import parse_retry_after
+from policywatch.monitor.fetch.netguard import (
+    check_url_allowed,
+    client_target,
+    guard_url,
+    is_public_address,
+    refusal,
+)
 
 CASES = Path(__file__).parent / "cases/netguard"
 ADDRESSES: dict[str, Any] = tomllib.loads((CASES / "addresses.toml").read_text())

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import requests
 
-from monitor.errors import ConfigError, FetchError
-from monitor.fetch import Fetcher
-from monitor.pipeline import check
-from monitor.watchlist import Settings, load_watchlist, parse_watchlist
+from policywatch.monitor.errors import ConfigError, FetchError
+from policywatch.monitor.fetch.http import Fetcher
+from policywatch.monitor.pipeline import check
+from policywatch.monitor.watchlist import Settings, load_watchlist, parse_watchlist
 from tests.support import pages
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.site import Reply, Site

@@ -9,7 +9,7 @@ unless the settings allow it. Three rules make that hold:
   refused, as is any backslash, user name, control character or space (`url_problem`).
 - The host is resolved once, every address is judged (embedded IPv4 in IPv4-mapped, NAT64 and
   6to4 addresses unwrapped), and the connection goes to a checked address (`Target.addresses`,
-  pinned by monitor.httputil.PinnedAdapter), so a second DNS answer cannot redirect it.
+  pinned by monitor.fetch.httputil.PinnedAdapter), so a second DNS answer cannot redirect it.
 - `guard_url` and `guard_host` are the two entry points: fetcher, Slack and SMTP call them, and
   so should every new channel.
 """
@@ -27,7 +27,7 @@ import idna
 import requests
 from urllib3.util import parse_url
 
-from monitor.errors import FetchError
+from policywatch.monitor.errors import FetchError
 
 Resolver = Callable[[str], list[str]]
 AddressJudge = Callable[[str], bool]  # True when the address may be connected to
@@ -183,7 +183,7 @@ def guard_host(host: str, *, allow_private: bool, resolver: Resolver = resolve_h
 def guard_url(url: str, *, allow_private: bool, resolver: Resolver = resolve_host,
               judge: AddressJudge = is_public_address) -> Target:
     """Judge `url` as the client will connect: parse it as urllib3 does, resolve once, check
-    every address. Connect to `Target.addresses` (monitor.httputil.pin)."""
+    every address. Connect to `Target.addresses` (monitor.fetch.httputil.pin)."""
     target = client_target(url)
     addresses = guard_host(target.host, allow_private=allow_private, resolver=resolver,
                            judge=judge, what=url)

@@ -15,8 +15,8 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from monitor.deadline import POOL_CLASSES
-from monitor.netguard import Target
+from policywatch.monitor.fetch.deadline import POOL_CLASSES
+from policywatch.monitor.fetch.netguard import Target
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -49,7 +49,7 @@ class PinnedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        # Connections that honour monitor.deadline.response_deadline (slow headers too).
+        # Connections that honour monitor.fetch.deadline.response_deadline (slow headers too).
         self.poolmanager.pool_classes_by_scheme = POOL_CLASSES
 
     def build_connection_pool_key_attributes(  # type: ignore[override]  # stubs' TypedDicts

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from monitor.errors import StorageError
+from policywatch.monitor.errors import StorageError
 
 
 def _writable_file(path: Path) -> str | None:
@@ -58,8 +58,8 @@ def check_database_writable(database: str | Path) -> None:
     written, on the file system and through SQLite."""
     problems = file_problems(database)
     if not problems:
-        from storage.db import open_db
-        from storage.health import write_problem
+        from policywatch.storage.db import open_db
+        from policywatch.storage.health import write_problem
 
         db = open_db(database)
         try:

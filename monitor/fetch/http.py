@@ -15,11 +15,16 @@ from urllib.parse import urljoin
 import requests
 import urllib3
 
-from monitor.deadline import passed as deadline_passed
-from monitor.deadline import response_deadline
-from monitor.errors import FetchError
-from monitor.httputil import Proxies, ensure_pinning, parse_retry_after, send_pinned
-from monitor.netguard import (
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.deadline import passed as deadline_passed
+from policywatch.monitor.fetch.deadline import response_deadline
+from policywatch.monitor.fetch.httputil import (
+    Proxies,
+    ensure_pinning,
+    parse_retry_after,
+    send_pinned,
+)
+from policywatch.monitor.fetch.netguard import (
     AddressJudge,
     Resolver,
     Target,
@@ -28,7 +33,7 @@ from monitor.netguard import (
     resolve_host,
     url_problem,
 )
-from monitor.watchlist import Settings
+from policywatch.monitor.watchlist import Settings
 
 __all__ = ["FetchedPage", "Fetcher", "parse_retry_after"]
 
