@@ -23,7 +23,7 @@ from storage.versions import (
     add_version,
     latest_version,
     mark_seen,
-    timeline,
+    recent_versions,
 )
 
 SUSPECT_CONFIRMATIONS = 2  # checks that must see the same shrunken text before it is a version
@@ -94,8 +94,9 @@ FLAP_WINDOW = 5  # a text equal to one of this many latest versions is a return,
 
 def recent_version_number(ctx: Context, policy: Policy, norm_hash: str) -> int | None:
     """The number of a recent version with this text, if the policy is returning to it."""
-    recent = timeline(ctx.db, policy.name)[-FLAP_WINDOW - 1:-1]
-    return next((v.number for v in reversed(recent) if v.norm_hash == norm_hash), None)
+    # Newest first; the latest itself (the text being replaced) is not a return.
+    recent = recent_versions(ctx.db, policy.name, FLAP_WINDOW + 1)[1:]
+    return next((v.number for v in recent if v.norm_hash == norm_hash), None)
 
 
 def alert_routes(ctx: Context, policy: Policy, result: DiffResult) -> list[AlertRoute]:

@@ -18,6 +18,7 @@ from itertools import pairwise
 import sqlite_utils
 
 from monitor.timeutil import from_archive_timestamp, iso
+from storage import versions
 from storage.versions import NewVersion, add_version, mark_seen
 
 DONE = ("stored", "duplicate")
@@ -189,7 +190,7 @@ def timeline_spans(db: sqlite_utils.Database, policy: str) -> list[Span]:
 
 
 def version_text(db: sqlite_utils.Database, version_id: int) -> str:
-    return str(db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0])
+    return versions.version_text(db, version_id)
 
 
 @dataclass(frozen=True)
@@ -278,10 +279,10 @@ def _split_tail(db: sqlite_utils.Database, span: Span, at: str) -> str | None:
                 f"sides of this capture ({span.first_seen[:10]} to {span.last_seen[:10]})")
     first = after[0]
     cursor = db.execute(
-        """INSERT INTO versions (policy, text, norm_hash, chars, extractor_version, generation,
-           snapshot_id, last_snapshot_id, first_seen, last_seen, source, archive_timestamp,
-           rederived)
-           SELECT policy, text, norm_hash, chars, extractor_version, generation, ?,
+        """INSERT INTO versions (policy, text_sha256, norm_hash, chars, extractor_version,
+           generation, snapshot_id, last_snapshot_id, first_seen, last_seen, source,
+           archive_timestamp, rederived)
+           SELECT policy, text_sha256, norm_hash, chars, extractor_version, generation, ?,
                   last_snapshot_id, ?, last_seen, 'archive', ?, rederived
            FROM versions WHERE id = ?""",
         [first.snapshot_id, first.seen_at, first.timestamp, span.id])

@@ -183,7 +183,41 @@ def _m003_archive_backfills(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills]
+def _m004_version_texts(db: sqlite_utils.Database) -> None:
+    # Version texts move out of `versions` into `texts`, content-addressed and compressed like
+    # snapshot bodies (storage.blobstore): each distinct text once, mostly as a delta against the
+    # policy's previous text. Blobs gain a codec and a delta base; old bodies stay zlib.
+    # versions_extractor makes rederive_if_stale's MIN(extractor_version), run on every check,
+    # an index lookup.
+    _run_script(db, """
+    CREATE TABLE texts (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        codec TEXT NOT NULL,
+        base_sha256 TEXT REFERENCES texts(sha256),
+        data BLOB NOT NULL
+    );
+    ALTER TABLE blobs ADD COLUMN codec TEXT NOT NULL DEFAULT 'zlib';
+    ALTER TABLE blobs ADD COLUMN base_sha256 TEXT REFERENCES blobs(sha256);
+    ALTER TABLE versions ADD COLUMN text_sha256 TEXT REFERENCES texts(sha256);
+    CREATE INDEX versions_extractor ON versions(policy, generation, extractor_version)
+    """)
+    from . import blobstore
+
+    previous: dict[str, str] = {}  # policy -> its last text stored, the next one's reference
+    # One text in memory at a time: a large database holds gigabytes of them.
+    ids = db.execute("SELECT id, policy FROM versions "
+                     "ORDER BY policy, generation, first_seen, id").fetchall()
+    for version_id, policy in ids:
+        text = db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0]
+        digest = blobstore.put(db, "texts", str(text).encode("utf-8"), previous.get(policy))
+        previous[policy] = digest
+        db.execute("UPDATE versions SET text_sha256 = ? WHERE id = ?", [digest, version_id])
+    db.execute("ALTER TABLE versions DROP COLUMN text")
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills,
+                               _m004_version_texts]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -1,0 +1,146 @@
+"""A check's cost as a policy's history grows: changed and unchanged checks through the real
+check(), against a web site on 127.0.0.1, at 10, 100 and 1,000 versions, and the database
+bytes per version.
+
+    python bench/history.py [--versions 10,100,1000] [--samples 5]
+
+One 45 KB policy (a real one: Cloudflare's from ../shared/corpus/histories, ODC-By, (c) Open
+Terms Archive contributors) whose text changes before every check: each version adds one
+sentence to a different paragraph. A changed check fetches the new page (200), extracts,
+stores, diffs and classifies it; an unchanged check gets a 304. At each milestone the median of
+`--samples` changed checks and of 4x as many unchanged ones is printed; the history is built
+by the same changed checks.
+
+Targets: unchanged at the last milestone within 1.5x of the first, changed within 2x; database
+bytes per version <= 20 KB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from monitor.context import Context  # noqa: E402
+from monitor.pipeline import check  # noqa: E402
+from monitor.watchlist import Policy  # noqa: E402
+from tests.support.config import load, make_context, write_watchlist  # noqa: E402
+from tests.support.site import Site  # noqa: E402
+
+POLICY = (Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "histories"
+          / "contrib" / "Cloudflare" / "versions" / "001.md").resolve()
+UNCHANGED_TARGET, CHANGED_TARGET, BYTES_TARGET = 1.5, 2.0, 20_000
+
+
+def page_html(markdown: str) -> str:
+    """The policy as a plain HTML page: headings, list items and paragraphs."""
+    out = ["<!doctype html><html><head><title>Privacy Policy</title></head><body><main>"]
+    for block in markdown.split("\n\n"):
+        block = block.strip()
+        if block.startswith("#"):
+            level = min(6, len(block) - len(block.lstrip("#")))
+            out.append(f"<h{level}>{html.escape(block.lstrip('# '))}</h{level}>")
+        elif block.startswith(("- ", "* ")):
+            items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in block.splitlines())
+            out.append(f"<ul>{items}</ul>")
+        elif block:
+            out.append(f"<p>{html.escape(' '.join(block.splitlines()))}</p>")
+    return "\n".join(out) + "</main></body></html>"
+
+
+class Revisions:
+    """Version n of the policy: the base text with one sentence added to paragraph n mod k."""
+
+    def __init__(self, base: str) -> None:
+        self.blocks = base.split("\n\n")
+        self.prose = [i for i, b in enumerate(self.blocks)
+                      if len(b) > 200 and not b.lstrip().startswith(("#", "-", "*", "|"))]
+
+    def page(self, n: int) -> str:
+        blocks = list(self.blocks)
+        where = self.prose[(n * 7) % len(self.prose)]
+        blocks[where] += f" This paragraph was reviewed in revision {n} of this notice."
+        return page_html("\n\n".join(blocks))
+
+
+def timed_check(ctx: Context, policy: Policy, expected: str) -> float:
+    started = time.perf_counter()
+    result = check(ctx, policy)
+    elapsed = time.perf_counter() - started
+    if result.outcome != expected:
+        raise SystemExit(f"expected {expected}, got {result.outcome}: {result.reason} "
+                         f"{result.detail}")
+    return elapsed
+
+
+def database_bytes(ctx: Context, path: Path) -> int:
+    ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.stat().st_size
+
+
+def run(milestones: list[int], samples: int) -> list[tuple[int, float, float, int]]:
+    base = POLICY.read_text(encoding="utf-8")
+    revisions = Revisions(base)
+    figures = []
+    with Site() as site, tempfile.TemporaryDirectory() as tmp:
+        site.set_page("/privacy", revisions.page(0))
+        ctx = make_context(load(write_watchlist(Path(tmp), [
+            {"name": "cloudflare", "url": site.url("/privacy")}])))
+        policy = ctx.watchlist.policies[0]
+        timed_check(ctx, policy, "first_version")
+        n = 1
+        for milestone in milestones:
+            changed: list[float] = []
+            while n < milestone:  # the first version and n - 1 changes
+                site.set_page("/privacy", revisions.page(n))
+                seconds = timed_check(ctx, policy, "new_version")
+                if n >= milestone - samples:
+                    changed.append(seconds)
+                n += 1
+            unchanged = [timed_check(ctx, policy, "unchanged") for _ in range(4 * samples)]
+            versions = n
+            size = database_bytes(ctx, Path(ctx.watchlist.settings.database))
+            figures.append((versions, statistics.median(changed),
+                            statistics.median(unchanged), size // versions))
+            print(f"{versions:>6} versions: changed check {figures[-1][1] * 1000:7.1f} ms, "
+                  f"unchanged {figures[-1][2] * 1000:6.2f} ms, "
+                  f"{figures[-1][3] / 1000:6.1f} KB per version", flush=True)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--versions", default="10,100,1000",
+                        help="milestones, comma-separated (default 10,100,1000)")
+    parser.add_argument("--samples", type=int, default=5,
+                        help="changed checks timed per milestone (4x as many unchanged)")
+    args = parser.parse_args()
+    if not POLICY.is_file():
+        print(f"no corpus policy at {POLICY}: nothing to time", file=sys.stderr)
+        return 1
+    milestones = sorted(int(v) for v in args.versions.split(","))
+    if milestones[0] <= args.samples:
+        parser.error("each milestone must be larger than --samples")
+    print(f"policy: {POLICY.name} of {POLICY.parent.parent.name}, "
+          f"{len(POLICY.read_text(encoding='utf-8')) / 1000:.1f} KB")
+    figures = run(milestones, args.samples)
+    first, last = figures[0], figures[-1]
+    changed, unchanged = last[1] / first[1], last[2] / first[2]
+    worst_bytes = max(f[3] for f in figures)
+    print(f"changed at {last[0]} / at {first[0]}: {changed:.2f}x (target <= "
+          f"{CHANGED_TARGET:g}x: {'ok' if changed <= CHANGED_TARGET else 'OVER'})")
+    print(f"unchanged at {last[0]} / at {first[0]}: {unchanged:.2f}x (target <= "
+          f"{UNCHANGED_TARGET:g}x: {'ok' if unchanged <= UNCHANGED_TARGET else 'OVER'})")
+    print(f"bytes per version: at most {worst_bytes / 1000:.1f} KB (target <= "
+          f"{BYTES_TARGET / 1000:g} KB: {'ok' if worst_bytes <= BYTES_TARGET else 'OVER'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
