@@ -237,7 +237,8 @@ def pair_across(gaps: list[Gap], words: Words, moves: Moves) -> None:
             posting = index.get(w)
             if posting and len(posting) <= too_common:
                 shared.update(posting)
-        for j, _ in shared.most_common(_CANDIDATES):
+        # Ties go to the earlier sentence, not to the order a set of words happened to have.
+        for j, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES]:
             sim = words.similarity([i], [j])
             if sim >= CROSS_MIN_SIMILARITY:
                 scored.append((sim, i, j))
