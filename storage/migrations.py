@@ -220,6 +220,11 @@ MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive
                                _m004_version_texts]
 
 
+# Migrations that free much of the file (moving the inline texts out frees typically 95 % of
+# it): the file is compacted once they ran. VACUUM cannot run inside a transaction.
+COMPACT_AFTER: frozenset[Migration] = frozenset({_m004_version_texts})
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply the migrations the database lacks; return the schema version now in force."""
     current = int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -227,4 +232,6 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
+    if current > 0 and COMPACT_AFTER.intersection(MIGRATIONS[current:]):
+        db.execute("VACUUM")  # a new database has nothing to compact
     return len(MIGRATIONS)

@@ -269,6 +269,7 @@ def test_the_migration_moves_inline_texts_into_the_text_store(tmp_path: Path) ->
     assert db.execute("SELECT COUNT(*) FROM texts").fetchone()[0] == 4  # distinct texts
     assert db.execute("SELECT COUNT(*) FROM versions WHERE text_sha256 IS NULL").fetchone()[0] == 0
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # compacted
     assert snapshot_body(db, 1) == b"<html>the page</html>"  # legacy zlib body
     assert [v.text for v in timeline(db, "p")] == [revision(0), revision(2)]
     assert_indexed_views_match(db)
