@@ -1,7 +1,8 @@
 """Time diff + classify as `check` runs them, on every consecutive pair of the recorded
 histories, beside git's word diff of the same pair measured in the same run.
 
-    python bench/diff.py [--limit N] [--slowest K] [--no-cold] [--no-big] [--profile FILE]
+    python bench/diff.py [--limit N] [--slowest K] [--no-cold] [--no-big] [--no-pathological]
+                         [--profile FILE]
 
 The call timed is the service's (monitor/versioning.py store_change, and backfill and
 `policywatch diff` alike): `classify_diff(diff_texts(old, new), old, new)`, with the two parts
@@ -9,7 +10,7 @@ timed apart so that the share of each shows. Two passes: warm (pairs in history 
 cache keeping what the previous pair left, as in the service) and cold (every cache of the
 differ and the classifier emptied before each pair). Then a 5 MB policy, built from real corpus
 text, through the `policywatch diff` command itself (a subprocess: what a user waits for) and
-in-process (diff, classify, render).
+in-process (diff, classify, render). Last, three synthetic worst cases of the differ.
 
 Targets: total <= 3x git's word diff, p95 <= 100 ms, max <= 1 s per pair; 5 MB <= 2 s.
 Histories and pages: ../shared/corpus beside the checkout (ODC-By, (c) Open Terms Archive
@@ -23,6 +24,7 @@ import cProfile
 import functools
 import gc
 import json
+import random
 import resource
 import shutil
 import subprocess
@@ -210,12 +212,41 @@ def report_big(caches: list[functools._lru_cache_wrapper[object]]) -> None:
           f"({len(result.changes)} units)")
 
 
+def pathological() -> dict[str, tuple[str, str]]:
+    """Synthetic worst cases for the differ: one giant unpunctuated block rewritten, a document
+    of one repeated sentence reordered, and 6,000 random sentences replaced by 6,000 others."""
+    rnd = random.Random(1)
+    vocab = [f"w{i}" for i in range(300)]
+
+    def words(n: int) -> str:
+        return " ".join(rnd.choice(vocab) for _ in range(n))
+
+    def sentences(n: int) -> str:
+        return " ".join(words(12).capitalize() + "." for _ in range(n))
+
+    repeated = ["Learn more."] * 3000 + ["We sell data."] * 2000
+    return {
+        "giant block (60k words)": (words(60_000), words(60_000)),
+        "repeated sentence (5k)": ("\n\n".join(repeated), "\n\n".join(repeated[::-1])),
+        "random rewrite (6k sentences)": (sentences(6000), sentences(6000)),
+    }
+
+
+def report_pathological() -> None:
+    print("\npathological cases (diff + classify):")
+    for name, (old, new) in pathological().items():
+        diff, classify = diff_and_classify(old, new)
+        print(f"  {name:<30} diff {diff * 1000:8.1f} ms, classify {classify * 1000:8.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N pairs")
     parser.add_argument("--slowest", type=int, default=5, help="list the K slowest pairs")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-cache pass")
     parser.add_argument("--no-big", action="store_true", help="skip the 5 MB policy")
+    parser.add_argument("--no-pathological", action="store_true",
+                        help="skip the synthetic worst cases")
     parser.add_argument("--profile", help="write a cProfile of the warm pass to this file")
     args = parser.parse_args()
     if not HISTORIES.is_dir():
@@ -240,6 +271,8 @@ def main() -> int:
                args.slowest)
     if not args.no_big:
         report_big(caches)
+    if not args.no_pathological:
+        report_pathological()
     return 0
 
 
