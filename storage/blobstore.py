@@ -72,15 +72,34 @@ def get(db: sqlite_utils.Database, table: Table, digest: str) -> bytes:
     return decode(db, table, str(row[0]), row[1], bytes(row[2]))
 
 
+def get_many(db: sqlite_utils.Database, table: Table, digests: list[str]) -> list[bytes]:
+    """Several blobs, in order; a base shared by many deltas is decompressed once."""
+    _check(table)
+    bases: dict[str, zstd.ZstdDict] = {}
+    out = []
+    for digest in digests:
+        row = db.execute(f"SELECT codec, base_sha256, data FROM {table} WHERE sha256 = ?",
+                         [digest]).fetchone()
+        if row is None:
+            raise NotFound(f"{table}: no blob {digest}")
+        base = row[1]
+        if row[0] == "zstd-delta" and base is not None and base not in bases:
+            bases[base] = zstd.ZstdDict(_raw(db, table, str(base)), is_raw=True)
+        out.append(decode(db, table, str(row[0]), base, bytes(row[2]), bases.get(base)))
+    return out
+
+
 def decode(db: sqlite_utils.Database, table: Table, codec: str, base: str | None,
-           payload: bytes) -> bytes:
-    """The bytes of a stored row, given its codec, base and data."""
+           payload: bytes, dictionary: zstd.ZstdDict | None = None) -> bytes:
+    """The bytes of a stored row, given its codec, base and data (and the base as a zstd
+    dictionary, when the caller has it already)."""
     if codec == "zlib":
         return zlib.decompress(payload)
     if codec == "zstd":
         return bytes(zstd.decompress(payload))
     if codec == "zstd-delta" and base is not None:
-        dictionary = zstd.ZstdDict(_raw(db, table, base), is_raw=True)
+        if dictionary is None:
+            dictionary = zstd.ZstdDict(_raw(db, table, base), is_raw=True)
         return bytes(zstd.decompress(payload, zstd_dict=dictionary))
     raise NotFound(f"{table}: unknown codec {codec!r}")
 

@@ -76,10 +76,11 @@ _NEWEST_FIRST = "ORDER BY v.first_seen DESC, v.id DESC"
 _OLDEST_FIRST = "ORDER BY v.first_seen, v.id"
 
 
-def _to_version(db: sqlite_utils.Database, row: dict[str, Any], number: int) -> Version:
+def _to_version(db: sqlite_utils.Database, row: dict[str, Any], number: int,
+                text: str | None = None) -> Version:
     return Version(
         id=row["id"], policy=row["policy"], number=number,
-        text=version_text_of(db, row["text_sha256"]),
+        text=version_text_of(db, row["text_sha256"]) if text is None else text,
         norm_hash=row["norm_hash"], chars=row["chars"],
         extractor_version=row["extractor_version"], generation=row["generation"],
         snapshot_id=row["snapshot_id"],
@@ -115,8 +116,10 @@ def version_count(db: sqlite_utils.Database, policy: str) -> int:
 
 def timeline(db: sqlite_utils.Database, policy: str) -> list[Version]:
     """The policy's versions, oldest first, in the newest extractor's timeline."""
-    return [_to_version(db, row, number)
-            for number, row in enumerate(_rows(db, policy, _OLDEST_FIRST), start=1)]
+    rows = _rows(db, policy, _OLDEST_FIRST)
+    texts = blobstore.get_many(db, "texts", [row["text_sha256"] for row in rows])
+    return [_to_version(db, row, number, text.decode("utf-8"))
+            for number, (row, text) in enumerate(zip(rows, texts, strict=True), start=1)]
 
 
 def latest_version(db: sqlite_utils.Database, policy: str) -> Version | None:
