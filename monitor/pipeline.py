@@ -90,9 +90,9 @@ def remember_validators(ctx: Context, policy: Policy, page: FetchedPage, snapsho
 
 def store_unchanged(ctx: Context, policy: Policy) -> CheckResult:
     """A 304: the page is as it was, so the latest version was seen again."""
-    from storage.versions import latest_version, mark_seen
+    from storage.versions import latest_head, mark_seen
 
-    latest = latest_version(ctx.db, policy.name)
+    latest = latest_head(ctx.db, policy.name)
     if latest is None:
         # Validators without a version (e.g. the first page was rejected): fetch in full next time.
         with write_lock(ctx.db):

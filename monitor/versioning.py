@@ -21,6 +21,7 @@ from storage.versions import (
     NewVersion,
     Version,
     add_version,
+    latest_head,
     latest_version,
     mark_seen,
     recent_versions,
@@ -44,13 +45,14 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
     """Record what the policy says now, compared with the latest stored version."""
     now = iso(ctx.clock())
     norm_hash = key_hash(text)
-    latest = latest_version(ctx.db, policy.name)
-    if latest is not None and latest.norm_hash == norm_hash:
+    head = latest_head(ctx.db, policy.name)  # the text is read only when it changed
+    if head is not None and head.norm_hash == norm_hash:
         with write_lock(ctx.db), ctx.db.atomic():
-            mark_seen(ctx.db, latest.id, now, snapshot_id)
+            mark_seen(ctx.db, head.id, now, snapshot_id)
             dismissed = check_store.drop_suspect(ctx.db, policy.name)
-        return StoredText("unchanged", latest.id,
+        return StoredText("unchanged", head.id,
                           reason="suspect_dismissed" if dismissed else None)
+    latest = latest_version(ctx.db, policy.name) if head is not None else None
     if latest is not None and is_suspect_shrink(latest.text, text):
         held = hold_suspect(ctx, policy, latest, text, norm_hash, snapshot_id, now)
         if held is not None:

@@ -127,6 +127,21 @@ def latest_version(db: sqlite_utils.Database, policy: str) -> Version | None:
     return _to_version(db, rows[0], version_count(db, policy)) if rows else None
 
 
+@dataclass(frozen=True)
+class LatestHead:
+    """The latest version's id and hash: all an unchanged check needs."""
+
+    id: int
+    norm_hash: str
+
+
+def latest_head(db: sqlite_utils.Database, policy: str) -> LatestHead | None:
+    """The latest version without its text or number (one index lookup)."""
+    rows = db.execute(f"SELECT v.id, v.norm_hash FROM versions v WHERE {_CURRENT} "
+                      f"{_NEWEST_FIRST} LIMIT 1", {"policy": policy}).fetchall()
+    return LatestHead(int(rows[0][0]), str(rows[0][1])) if rows else None
+
+
 def recent_versions(db: sqlite_utils.Database, policy: str, count: int) -> list[VersionHead]:
     """The `count` newest versions of the current timeline, newest first, without texts."""
     rows = _rows(db, policy, _NEWEST_FIRST + " LIMIT :count", {"count": count})

@@ -22,6 +22,7 @@ from storage.versions import (
     NewVersion,
     add_version,
     get_version,
+    latest_head,
     latest_version,
     mark_seen,
     recent_versions,
@@ -58,6 +59,9 @@ def assert_indexed_views_match(db: sqlite_utils.Database, policy: str = "p") -> 
     versions = timeline(db, policy)
     latest = latest_version(db, policy)
     assert latest == (versions[-1] if versions else None)
+    head = latest_head(db, policy)
+    expected = (versions[-1].id, versions[-1].norm_hash) if versions else None
+    assert ((head.id, head.norm_hash) if head else None) == expected
     assert version_count(db, policy) == len(versions)
     heads = recent_versions(db, policy, 6)
     assert [(h.id, h.number, h.norm_hash) for h in heads] == \
