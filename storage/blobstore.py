@@ -47,7 +47,7 @@ def put(db: sqlite_utils.Database, table: Table, data: bytes, reference: str | N
     digest = sha256_of(data)
     if db.execute(f"SELECT 1 FROM {table} WHERE sha256 = ?", [digest]).fetchone():
         return digest
-    codec, base, payload = "zstd", None, b""
+    codec, payload = "zstd", b""
     base = _base_of(db, table, reference) if reference else None
     base_bytes = _raw(db, table, base) if base is not None else b""
     if len(base_bytes) >= _MIN_BASE:
@@ -58,8 +58,10 @@ def put(db: sqlite_utils.Database, table: Table, data: bytes, reference: str | N
         whole = _compress(data, None)
         if base is None or len(whole) <= 2 * len(payload):
             codec, base, payload = "zstd", None, whole
+    # Another process may have stored the same bytes meanwhile: theirs are as good.
     db.execute(f"INSERT INTO {table} (sha256, size, codec, base_sha256, data) "
-               "VALUES (?, ?, ?, ?, ?)", [digest, len(data), codec, base, payload])
+               "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+               [digest, len(data), codec, base, payload])
     return digest
 
 
