@@ -4,7 +4,7 @@ histories, beside git's word diff of the same pair measured in the same run.
     python bench/diff.py [--limit N] [--slowest K] [--no-cold] [--no-big] [--no-pathological]
                          [--profile FILE]
 
-The call timed is the service's (monitor/versioning.py store_change, and backfill and
+The call timed is the service's (monitor/history/versioning.py store_change, and backfill and
 `policywatch diff` alike): `classify_diff(diff_texts(old, new), old, new)`, with the two parts
 timed apart so that the share of each shows. Two passes: warm (pairs in history order, every
 cache keeping what the previous pair left, as in the service) and cold (every cache of the
@@ -34,8 +34,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.classify import classify_diff
-from monitor.diff import diff_texts, render
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import diff_texts, render
 
 CORPUS = (Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus").resolve()
 HISTORIES = CORPUS / "histories"
@@ -178,7 +178,7 @@ def big_policy(target: int = BIG_BYTES) -> tuple[str, str]:
 
 def time_cli(old: Path, new: Path) -> tuple[float, float]:
     """Wall seconds and peak MB of `policywatch diff OLD NEW` (the command, as a user runs it)."""
-    command = [sys.executable, "-c", "from monitor.cli import main; main()", "diff",
+    command = [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "diff",
                str(old), str(new)]
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, check=True)

@@ -27,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.context import Context  # noqa: E402
-from monitor.pipeline import check  # noqa: E402
-from monitor.watchlist import Policy  # noqa: E402
+from policywatch.monitor.context import Context  # noqa: E402
+from policywatch.monitor.pipeline import check  # noqa: E402
+from policywatch.monitor.watchlist import Policy  # noqa: E402
 from tests.support.config import load, make_context, write_watchlist  # noqa: E402
 from tests.support.site import Site  # noqa: E402
 

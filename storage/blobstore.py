@@ -19,7 +19,7 @@ from typing import Literal
 
 import sqlite_utils
 
-from monitor.errors import NotFound
+from policywatch.monitor.errors import NotFound
 
 try:  # the standard library's from Python 3.14
     from compression import zstd  # type: ignore[import-not-found,unused-ignore]

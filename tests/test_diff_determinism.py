@@ -20,7 +20,7 @@ PAIRS = ["contrib/Pinterest/versions/003.md contrib/Pinterest/versions/004.md",
          "pga/YouTube/versions/018.md pga/YouTube/versions/019.md"]
 SCRIPT = """
 import json, sys
-from monitor.diff import diff_texts
+from policywatch.monitor.diff import diff_texts
 old, new = (open(p, encoding="utf-8").read() for p in sys.argv[1:3])
 result = diff_texts(old, new, timeout=0).to_json()  # no time limit: no timing in the result
 result["stats"].pop("elapsed_ms")

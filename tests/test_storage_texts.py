@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from monitor.errors import NotFound
-from monitor.reextract import reextract_policy
-from storage import archive, blobstore
-from storage.db import open_db
-from storage.migrations import MIGRATIONS, migrate
-from storage.snapshots import SnapshotInput, record_snapshot, snapshot_body
-from storage.versions import (
+from policywatch.monitor.errors import NotFound
+from policywatch.monitor.history.reextract import reextract_policy
+from policywatch.storage import archive, blobstore
+from policywatch.storage.db import open_db
+from policywatch.storage.migrations import MIGRATIONS, migrate
+from policywatch.storage.snapshots import SnapshotInput, record_snapshot, snapshot_body
+from policywatch.storage.versions import (
     NewVersion,
     add_version,
     get_version,
