@@ -50,6 +50,7 @@ class Settings:
     archive_index_rate: float = 1.0
     archive_capture_rate: float = 4.0
     operator_channels: tuple[str, ...] = ()
+    report_url: str | None = None  # where `policywatch report` is published; alerts link to it
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "allow_private_addresses": (bool,), "archive_url": (str,), "interval": (str,),
     "per_host_concurrency": (int,), "per_host_delay": (int, float), "retries": (int,),
     "jitter": (int, float), "archive_index_rate": (int, float),
-    "archive_capture_rate": (int, float), "operator_channels": (list,),
+    "archive_capture_rate": (int, float), "operator_channels": (list,), "report_url": (str,),
 }
 _POLICY_KEYS = {"name", "url", "selector", "remove", "interval", "tags", "alerts", "wayback",
                 "title"}
@@ -181,6 +182,9 @@ def _load_settings(raw: Any, problems: _Problems) -> Settings:
     if "archive_url" in values and not _is_http_url(values["archive_url"]):
         problems.add("settings", "archive_url", f"{values['archive_url']!r} is not an http(s) URL")
         del values["archive_url"]
+    if "report_url" in values and not _is_http_url(values["report_url"]):
+        problems.add("settings", "report_url", f"{values['report_url']!r} is not an http(s) URL")
+        del values["report_url"]
     if "operator_channels" in values:
         values["operator_channels"] = tuple(values["operator_channels"])
     return Settings(**values)
