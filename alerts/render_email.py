@@ -53,6 +53,8 @@ def _text_links(change: ChangeView) -> list[str]:
     lines = []
     if change.url:
         lines.append(f"Policy: {strip_controls(change.url)}")
+    if change.report_url:
+        lines.append(f"Change page: {strip_controls(change.report_url)}")
     if change.archive_url:
         lines.append(f"Archived capture: {strip_controls(change.archive_url)}")
     if change.old_archive_url:
@@ -134,6 +136,7 @@ def _html_change(change: ChangeView, budget: Budget) -> str:
         tail.append(f"<p>{change.other_changes} other change(s) of form or with no data "
                     "practice changed are not shown.</p>")
     return (f"<h2>{title}</h2>{_html_link('Policy', change.url)}"
+            f"{_html_link('Change page', change.report_url)}"
             f"{_html_link('Archived capture', change.archive_url)}"
             f"{_html_link('Previous capture', change.old_archive_url)}"
             f"<p>{escape(window_line(change.window_start, change.window_end))}</p>"

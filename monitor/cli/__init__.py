@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (imported to register their commands)
     classifycmd,
     core,
     diffcmd,
+    reportcmd,
     runcmd,
 )
 from .root import cli

@@ -61,13 +61,28 @@ def load_version(state: CliState, spec: str) -> str:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text (colour on a terminal), markdown, a standalone html page, or json.")
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--material-only", is_flag=True,
+              help="Show only the material changes (no other changes, no changes of form).")
 @click.pass_obj
-def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
+def diff_command(state: CliState, old: str, new: str, fmt: str, output: Path | None,
+                 material_only: bool) -> None:
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
     NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
     from monitor.classify import classify_diff
 
     old_text, new_text = load_version(state, old), load_version(state, new)
     result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)
-    color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}"), nl=fmt == "json")
+    if material_only:
+        result.changes = [unit for unit in result.changes if unit.material]
+    color = fmt == "text" and output is None and sys.stdout.isatty()
+    rendered = render(result, fmt, color=color, title=f"{old} \u2192 {new}")
+    if output is None:
+        click.echo(rendered, nl=fmt == "json")
+        return
+    try:
+        output.write_text(rendered + ("\n" if fmt == "json" else ""), encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output}", err=True)

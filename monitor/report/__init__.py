@@ -1,20 +1,23 @@
 """The static report: an HTML site of every policy's history and Atom feeds, written from the
-database, opened from file:// with no server, no script and no network."""
+database, opened from file:// with no server, no script and no network.
+
+Importing this package is cheap (alerts import `monitor.report.paths` for their links); the
+templating is loaded by `build_report` only."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
-from monitor.watchlist import Watchlist
+    from monitor.watchlist import Watchlist
 
-from .data import gather
-from .site import SiteBuilder, SiteOptions
-from .writer import WriteReport, write_pages
+    from .writer import WriteReport
 
-__all__ = ["WriteReport", "build_report"]
+__all__ = ["build_report"]
 
 
 def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
@@ -22,7 +25,10 @@ def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
                  ) -> WriteReport:
     """Write the report of the watchlist's policies (or only the named ones) into `out`,
     rewriting only the pages whose data changed."""
+    from .data import gather
+    from .site import SiteBuilder, SiteOptions
+    from .writer import write_pages
+
     items = gather(db, watchlist.policies, names)
-    base_url = getattr(watchlist.settings, "report_url", None)
-    builder = SiteBuilder(items, SiteOptions(title=title, base_url=base_url))
-    return write_pages(out, builder.pages(), prune=names is None)
+    options = SiteOptions(title=title, base_url=watchlist.settings.report_url)
+    return write_pages(out, SiteBuilder(items, options).pages(), prune=names is None)

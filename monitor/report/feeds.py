@@ -81,8 +81,8 @@ def build_feed(scope: str, title: str, entries: Sequence[tuple[PolicyItem, Chang
         ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url})
     for policy, item in entries:
         _entry(feed, policy, item, href(item))
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
-                                                                     xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
 def material_newest_first(policies: Sequence[PolicyItem], limit: int

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from . import paths
@@ -56,15 +57,17 @@ class SiteBuilder:
                 path = (paths.tag_page(tag, by_severity) if tag else
                         paths.INDEX_BY_SEVERITY if by_severity else paths.INDEX)
                 yield Page(path, page_key(key, tag, by_severity),
-                           lambda c=chosen, t=tag, s=by_severity, a=tags, p=path:
-                           self.render_index(p, c, t, s, a))
+                           partial(self.render_index, path, chosen, tag, by_severity, tags))
 
     def render_index(self, path: str, chosen: list[PolicyItem], tag: str | None,
                      by_severity: bool, tags: list[str]) -> bytes:
         ordered = sorted(chosen, key=(PolicyItem.sort_by_severity if by_severity
                                       else PolicyItem.sort_by_change), reverse=True)
-        here = (lambda s: paths.tag_page(tag, s)) if tag else (
-            lambda s: paths.INDEX_BY_SEVERITY if s else paths.INDEX)
+        def here(severity: bool) -> str:
+            if tag:
+                return paths.tag_page(tag, severity)
+            return paths.INDEX_BY_SEVERITY if severity else paths.INDEX
+
         rows = [self.index_row(item) for item in ordered]
         counts = {"failing": sum(i.status.kind == "failing" for i in chosen),
                   "suspect": sum(i.status.kind == "suspect" for i in chosen),

@@ -14,7 +14,7 @@ from monitor.diff.model import severity_rank
 
 UNIT_CAP = 2500  # characters shown per side of one unit
 WORD_CAP = 160  # a "word" longer than this (a hostile or broken line) is cut
-_LONG_WORD = re.compile(r"\S{%d,}" % (WORD_CAP + 1))
+_LONG_WORD = re.compile(r"\S{" + str(WORD_CAP + 1) + ",}")
 NO_SECTION = "(before the first heading)"
 # Phrases the classifier quotes in its reason: "do not sell" became "may sell".
 _QUOTED = re.compile(r"[\"“]([^\"“”]{2,120})[\"”]|(?<![\w])[‘']([^‘’']{2,120})[’'](?![\w])")
