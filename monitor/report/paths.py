@@ -45,8 +45,10 @@ def tag_page(tag: str, by_severity: bool = False) -> str:
 
 def relative(from_page: str, target: str) -> str:
     """A link from one page to another, both relative to the root (file:// needs no server)."""
-    depth = from_page.count("/")
-    return "../" * depth + target
+    folder = from_page.rpartition("/")[0]
+    if folder and target.startswith(folder + "/"):
+        return target[len(folder) + 1:]
+    return "../" * from_page.count("/") + target
 
 
 def change_page_url(report_url: str, policy: str, change_id: int) -> str:

@@ -66,10 +66,12 @@ def with_sale(text: str) -> str:
     return f"{head}\n\n{SALE}\n\n{rest}"
 
 
-def with_heading_case(text: str) -> str:
-    """A change of form only: every second-level heading in Title Case."""
-    lines = [line.title() if line.startswith("## ") else line for line in text.split("\n")]
-    return "\n".join(lines)
+def with_joined_words(text: str) -> str:
+    """A change of form only: "web site" written "website" (or "e-mail" as "email")."""
+    for old, new in (("web site", "website"), ("e-mail", "email")):
+        if old in text:
+            return text.replace(old, new, 1)
+    raise AssertionError("the policy has no 'web site' or 'e-mail' to join")
 
 
 def with_hostile(text: str) -> str:
@@ -142,7 +144,7 @@ def build_world(directory: Path, site: Site, archive: ArchiveServer,
     world.first_round = world.check_all()
     fake.sleep(2 * 86400)
     site.set_page("/policy/0", _page(seeds, names[0], with_sale(seeds[names[0]])))
-    site.set_page("/policy/1", _page(seeds, names[1], with_heading_case(seeds[names[1]])))
+    site.set_page("/policy/1", _page(seeds, names[1], with_joined_words(seeds[names[1]])))
     site.set_page("/hostile", policy_page(with_hostile(
         SAMPLE_POLICY.replace("Northwind", "Hostile"))))
     world.second_round = world.check_all()
