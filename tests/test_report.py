@@ -179,7 +179,8 @@ def test_archive_changes_link_the_raw_wayback_captures(built: Built) -> None:
             assert links == []
         assert item.cssselect("a.raw-old")[0].get("href") == \
             versions[change.from_version_id].capture_url
-    window = texts(page.cssselect("#change-%d .window" % built.changes("trailhead")[0].id))[0]
+    first = built.changes("trailhead")[0].id
+    window = texts(page.cssselect(f"#change-{first} .window"))[0]
     assert re.fullmatch(r"between \d{4}-\d\d-\d\d and \d{4}-\d\d-\d\d", window)
 
 

@@ -106,7 +106,7 @@ def _page(seeds: dict[str, str], name: str, text: str | None = None) -> str:
 
 
 def _policies(site: Site, seeds: dict[str, str]) -> list[dict[str, object]]:
-    tags = (["vendor"], ["vendor", "health"], ["health"], [], ["vendor"])
+    tags: tuple[list[str], ...] = (["vendor"], ["vendor", "health"], ["health"], [], ["vendor"])
     policies: list[dict[str, object]] = [
         {"name": f"seed{i}", "url": site.url(f"/policy/{i}"), "tags": tags[i],
          "title": f"Seed policy {i}"}
