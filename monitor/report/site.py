@@ -50,9 +50,10 @@ class SiteBuilder:
 
     def index_pages(self) -> Iterator[Page]:
         tags = sorted({t for item in self.items for t in item.policy.tags})
-        key = page_key(self.design, self.options, tuple(_policy_key(i) for i in self.items))
         for tag in (None, *tags):
             chosen = [i for i in self.items if tag is None or tag in i.policy.tags]
+            # A tag's pages show only its policies (and the list of tags).
+            key = page_key(self.design, self.options, tags, tuple(_policy_key(i) for i in chosen))
             for by_severity in (False, True):
                 path = (paths.tag_page(tag, by_severity) if tag else
                         paths.INDEX_BY_SEVERITY if by_severity else paths.INDEX)

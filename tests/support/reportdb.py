@@ -25,7 +25,7 @@ from .pages import SAMPLE_POLICY, policy_page, seed_texts
 from .site import Site
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-ARCHIVE_START = datetime(2023, 2, 1, tzinfo=UTC)
+ARCHIVE_START = datetime(2025, 2, 1, tzinfo=UTC)
 SALE = "We may sell your personal information to data brokers and advertising partners."
 LONG_LINE = "A" * 50_000
 HOSTILE = ("<script>alert('owned')</script> We now share your health data with insurers. "
