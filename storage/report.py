@@ -1,9 +1,9 @@
 """Queries behind `policywatch report`: everything the static site shows, read in a few queries
 for all policies at once (a site of thousands of policies must not cost a query per version).
 
-Version texts are not read: the site shows the stored diffs, never whole texts. Diffs are
-returned as stored JSON text, so that a page whose data did not change can be recognised by a
-hash without decoding it.
+Version texts are not read: the site shows the stored diffs, never whole texts. A change's
+diff is read only when its page is written (`change_diff`): a recorded diff never changes, so
+the change's other fields (and the diff's size) tell whether its page must be written again.
 """
 
 from __future__ import annotations
@@ -47,11 +47,7 @@ class ChangeRecord:
     direction: str
     categories: tuple[str, ...]
     summary: str
-    diff_json: str
-
-    def diff(self) -> dict[str, Any]:
-        decoded = json.loads(self.diff_json or "{}")
-        return decoded if isinstance(decoded, dict) else {}
+    diff_size: int
 
 
 @dataclass(frozen=True)
@@ -105,7 +101,8 @@ def report_changes(db: sqlite_utils.Database, policies: Sequence[str] | None = N
     where, params = _where_policy("policy", policies)
     rows = db.execute(f"""
         SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
-               window_end, source, material, severity, direction, categories, summary, diff
+               window_end, source, material, severity, direction, categories, summary,
+               LENGTH(diff)
         FROM changes WHERE {where}
         ORDER BY policy, COALESCE(window_end, detected_at), id""", params)
     changes: dict[str, list[ChangeRecord]] = defaultdict(list)
@@ -115,6 +112,13 @@ def report_changes(db: sqlite_utils.Database, policies: Sequence[str] | None = N
         values[11] = tuple(json.loads(values[11] or "[]"))
         changes[row[1]].append(ChangeRecord(*values))
     return dict(changes)
+
+
+def change_diff(db: sqlite_utils.Database, change_id: int) -> dict[str, Any]:
+    """The stored diff of one change (empty when the change is gone)."""
+    row = db.execute("SELECT diff FROM changes WHERE id = ?", [change_id]).fetchone()
+    decoded = json.loads(row[0] or "{}") if row else {}
+    return decoded if isinstance(decoded, dict) else {}
 
 
 def report_last_checks(db: sqlite_utils.Database, policies: Sequence[str] | None = None

@@ -16,7 +16,7 @@ import pytest
 
 from monitor.report import build_report
 from monitor.report.render import CSP
-from storage.report import report_changes, report_versions
+from storage.report import change_diff, report_changes, report_versions
 from tests.support.archive_server import ArchiveServer
 from tests.support.reportdb import HOSTILE, ReportWorld, build_world
 from tests.support.site import Site
@@ -62,7 +62,7 @@ def test_the_database_holds_what_the_report_must_show(built: Built) -> None:
     assert second["seed1"].outcome == "new_version"
     [form] = built.changes("seed1")
     assert not form.material and form.severity == "none"
-    units = form.diff()["changes"]
+    units = change_diff(built.world.ctx.db, form.id)["changes"]
     assert units and all(u["form_only"] for u in units)
     trailhead = report_versions(built.world.ctx.db, ["trailhead"])["trailhead"]
     assert [v.source for v in trailhead] == ["archive"] * 4 + ["live"]
@@ -204,7 +204,7 @@ def test_change_page_leads_with_material_units_their_reasons_and_decisive_words(
     assert texts(head.cssselect(".summary")) == [change.summary]
     assert "changed between 2026-01-05" in texts(head.cssselect(".window"))[0]
     units = page.cssselect("article.unit")
-    material = [u for u in change.diff()["changes"] if u["material"]]
+    material = [u for u in change_diff(built.world.ctx.db, change.id)["changes"] if u["material"]]
     assert units[0].get("class").split()[:2] == ["unit", f"sev-{material[0]['severity']}"]
     assert texts(units[0].cssselect(".why")) == [f"Why: {material[0]['reason']}"]
     assert "may sell" in [m.text_content().lower() for m in units[0].cssselect(".new mark")]
@@ -218,7 +218,8 @@ def test_a_change_of_form_only_is_collapsed(built: Built) -> None:
     page = built.page(f"policy/seed1/change-{change.id}.html")
     [details] = page.cssselect("details.form-changes")
     assert details.get("open") is None
-    assert len(details.cssselect("article.unit.form")) == len(change.diff()["changes"])
+    units = change_diff(built.world.ctx.db, change.id)["changes"]
+    assert len(details.cssselect("article.unit.form")) == len(units)
     assert page.cssselect("article.unit.material") == []
     assert texts(page.cssselect(".change-head .summary")) == [change.summary]
     assert texts(page.cssselect(".change-head .badge")) == ["▮ NONE"]

@@ -25,10 +25,13 @@ def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
                  ) -> WriteReport:
     """Write the report of the watchlist's policies (or only the named ones) into `out`,
     rewriting only the pages whose data changed."""
+    from storage.report import change_diff
+
     from .data import gather
     from .site import SiteBuilder, SiteOptions
     from .writer import write_pages
 
     items = gather(db, watchlist.policies, names)
     options = SiteOptions(title=title, base_url=watchlist.settings.report_url)
-    return write_pages(out, SiteBuilder(items, options).pages(), prune=names is None)
+    builder = SiteBuilder(items, options, load_diff=lambda change_id: change_diff(db, change_id))
+    return write_pages(out, builder.pages(), prune=names is None)

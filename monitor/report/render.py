@@ -9,14 +9,14 @@ from importlib.resources import files
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from monitor.diff.model import SEVERITIES
+from .fragments import LEGEND, badge, capture_link, css_name, timeline_svg, web_url
 
 # No script at all; styles only from the report's own stylesheet; no remote anything.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
        "form-action 'none'")
-GLYPHS = {"high": "▲", "medium": "◆", "low": "●", "none": "▮"}
-TEMPLATES = ("base.html", "macros.html", "index.html", "policy.html", "change.html")
+TEMPLATES = ("base.html", "index.html", "row.html", "policy.html", "change.html")
 
 
 def clip(value: Any, limit: int = 300) -> str:
@@ -33,35 +33,15 @@ def day(stamp: str | None) -> str:
     return stamp[:10] if stamp else "—"
 
 
-def web_url(url: Any) -> bool:
-    """Only http(s) URLs become links (never javascript:, data: and the like)."""
-    return isinstance(url, str) and url.lower().startswith(("http://", "https://")) \
-        and not any(c in url for c in "\"'<> \t\r\n")
-
-
-def sevclass(name: Any) -> str:
-    """A CSS class from a stored severity or direction, whatever the database holds."""
-    text = str(name)
-    return text if text.isalpha() and text.islower() and len(text) < 20 else "none"
-
-
-def sourceclass(source: Any) -> str:
-    return "archive" if source == "archive" else "live"
-
-
-def glyph(severity: Any) -> str:
-    return GLYPHS.get(str(severity), GLYPHS["none"])
-
-
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("monitor.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True, auto_reload=False)
-    env.filters.update(clip=clip, when=when, day=day, web_url=web_url, sevclass=sevclass,
-                       sourceclass=sourceclass, glyph=glyph)
-    env.globals.update(csp=CSP, severities=SEVERITIES)
+    env.filters.update(clip=clip, when=when, day=day, web_url=web_url, sevclass=css_name)
+    env.globals.update(csp=CSP, badge=badge, legend=LEGEND, capture_link=capture_link,
+                       timeline_svg=timeline_svg)
     return env
 
 
@@ -80,3 +60,8 @@ def design_hash() -> str:
 
 def render_page(template: str, **context: Any) -> bytes:
     return environment().get_template(template).render(**context).encode("utf-8")
+
+
+def render_fragment(template: str, **context: Any) -> Markup:
+    """A piece of a page, already escaped, to be placed in another template."""
+    return Markup(environment().get_template(template).render(**context))

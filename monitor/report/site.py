@@ -4,15 +4,17 @@ writer renders only the pages whose key changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from markupsafe import Markup
+
 from . import paths
 from .data import ChangeItem, PolicyItem
 from .feeds import POLICY_ENTRIES, WATCHLIST_ENTRIES, build_feed, material_newest_first
-from .render import design_hash, render_page, stylesheet
+from .render import design_hash, render_fragment, render_page, stylesheet
 from .timeline import build_timeline
 from .units import arrange_units
 from .writer import Page, page_key
@@ -24,17 +26,15 @@ class SiteOptions:
     base_url: str | None = None  # settings.report_url: absolute links in feeds
 
 
-def _policy_key(item: PolicyItem) -> tuple[Any, ...]:
-    """Everything of a policy that its page and its index row show (not the diffs)."""
-    return (item.policy, item.versions, tuple(c.meta_key() for c in item.changes),
-            item.last_check, item.status)
-
-
 class SiteBuilder:
-    def __init__(self, items: Sequence[PolicyItem], options: SiteOptions) -> None:
+    def __init__(self, items: Sequence[PolicyItem], options: SiteOptions,
+                 load_diff: Callable[[int], dict[str, Any]]) -> None:
         self.items = list(items)
         self.options = options
+        self.load_diff = load_diff
         self.design = design_hash()
+        self.keys: dict[str, str] = {}
+        self.rows: dict[str, Markup] = {}  # index rows, the same on every index page
 
     def pages(self) -> Iterator[Page]:
         yield Page(paths.STYLESHEET, page_key(self.design), stylesheet)
@@ -46,6 +46,15 @@ class SiteBuilder:
             for change in item.changes:
                 yield self.change_page(item, change)
 
+    def policy_key(self, item: PolicyItem) -> str:
+        """A hash of everything of a policy that its page and index row show (not the diffs)."""
+        name = item.policy.name
+        if name not in self.keys:
+            self.keys[name] = page_key(item.policy, item.versions,
+                                       tuple(c.meta_key() for c in item.changes),
+                                       item.last_check, item.status)
+        return self.keys[name]
+
     # --- index ------------------------------------------------------------------------------
 
     def index_pages(self) -> Iterator[Page]:
@@ -53,7 +62,8 @@ class SiteBuilder:
         for tag in (None, *tags):
             chosen = [i for i in self.items if tag is None or tag in i.policy.tags]
             # A tag's pages show only its policies (and the list of tags).
-            key = page_key(self.design, self.options, tags, tuple(_policy_key(i) for i in chosen))
+            key = page_key(self.design, self.options, tags,
+                           tuple(self.policy_key(i) for i in chosen))
             for by_severity in (False, True):
                 path = (paths.tag_page(tag, by_severity) if tag else
                         paths.INDEX_BY_SEVERITY if by_severity else paths.INDEX)
@@ -82,20 +92,23 @@ class SiteBuilder:
             tags=[(t, paths.tag_page(t, by_severity)) for t in tags],
             all_href=paths.INDEX_BY_SEVERITY if by_severity else paths.INDEX)
 
-    def index_row(self, item: PolicyItem) -> dict[str, Any]:
-        last = item.last_material
-        return {"item": item, "href": paths.policy_page(item.policy.name),
-                "change_href": paths.change_page(item.policy.name, last.record.id) if last
-                else None,
-                "timeline": build_timeline(
-                    item.versions, [c.record for c in item.changes], compact=True, width=160,
-                    end=item.last_check.started_at if item.last_check else None)}
+    def index_row(self, item: PolicyItem) -> Markup:
+        name = item.policy.name
+        if name not in self.rows:
+            last = item.last_material
+            row = {"item": item, "href": paths.policy_page(name),
+                   "change_href": paths.change_page(name, last.record.id) if last else None,
+                   "timeline": build_timeline(
+                       item.versions, [c.record for c in item.changes], compact=True,
+                       width=160, end=item.last_check.started_at if item.last_check else None)}
+            self.rows[name] = render_fragment("row.html", row=row)
+        return self.rows[name]
 
     # --- policy and change pages -------------------------------------------------------------
 
     def policy_page(self, item: PolicyItem) -> Page:
         path = paths.policy_page(item.policy.name)
-        return Page(path, page_key(self.design, self.options, _policy_key(item)),
+        return Page(path, page_key(self.design, self.options, self.policy_key(item)),
                     lambda: self.render_policy(path, item))
 
     def render_policy(self, path: str, item: PolicyItem) -> bytes:
@@ -113,8 +126,8 @@ class SiteBuilder:
 
     def change_page(self, item: PolicyItem, change: ChangeItem) -> Page:
         path = paths.change_page(item.policy.name, change.record.id)
-        key = page_key(self.design, item.policy.display_name, item.policy.url, change.record,
-                       change.old, change.new)
+        key = page_key(self.design, item.policy.display_name, item.policy.url,
+                       change.meta_key(), change.record.diff_size)
         return Page(path, key, lambda: self.render_change(path, item, change))
 
     def render_change(self, path: str, item: PolicyItem, change: ChangeItem) -> bytes:
@@ -122,7 +135,7 @@ class SiteBuilder:
             "change.html", root=paths.relative(path, ""),
             page_title=f"{item.policy.display_name}: v{change.old.number} → v{change.new.number}",
             body_class="change", feed=None, feed_title="", item=item, change=change,
-            units=arrange_units(change.record.diff()))
+            units=arrange_units(self.load_diff(change.record.id)))
 
     # --- feeds ------------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from monitor.diff.model import severity_rank
 
 UNIT_CAP = 2500  # characters shown per side of one unit
@@ -37,9 +39,9 @@ class UnitView:
     reason: str
     material: bool
     form_only: bool
-    old: tuple[Piece, ...]
-    new: tuple[Piece, ...]
-    inline: tuple[Piece, ...]
+    old: Markup  # the old side (equal + deleted text), escaped, decisive words in <mark>
+    new: Markup
+    inline: Markup
     omitted: int  # characters not shown (the longest of the three views)
     has_old: bool
     has_new: bool
@@ -116,6 +118,19 @@ def _short_words(text: str) -> tuple[str, int]:
     return _LONG_WORD.sub(shorten, text), cut
 
 
+_TAGS = {"delete": ("<del>", "</del>"), "insert": ("<ins>", "</ins>"), "equal": ("", "")}
+
+
+def to_html(pieces: Iterable[Piece]) -> Markup:
+    """Escaped pieces, deleted and inserted text in <del>/<ins>, decisive words in <mark>."""
+    out = []
+    for piece in pieces:
+        start, end = _TAGS.get(piece.op, ("", ""))
+        text = escape(piece.text)
+        out.append(f"{start}<mark>{text}</mark>{end}" if piece.decisive else f"{start}{text}{end}")
+    return Markup("".join(out))
+
+
 def _capped(pieces: list[Piece], cap: int = UNIT_CAP) -> tuple[tuple[Piece, ...], int]:
     shown: list[Piece] = []
     room = cap
@@ -150,8 +165,8 @@ def unit_view(unit: dict[str, Any]) -> UnitView:
         severity=str(unit.get("severity") or "none"),
         direction=str(unit.get("direction") or "neutral"),
         categories=tuple(str(c) for c in unit.get("categories") or ()), reason=reason,
-        material=material, form_only=bool(unit.get("form_only")), old=old, new=new,
-        inline=inline, omitted=max(old_cut, new_cut, inline_cut),
+        material=material, form_only=bool(unit.get("form_only")), old=to_html(old),
+        new=to_html(new), inline=to_html(inline), omitted=max(old_cut, new_cut, inline_cut),
         has_old=unit.get("old") is not None, has_new=unit.get("new") is not None)
 
 

@@ -46,11 +46,20 @@ def _load_manifest(out: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {}
 
 
-def _write(target: Path, body: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".tmp")
-    temporary.write_bytes(body)
-    os.replace(temporary, target)  # a reader never sees half a page
+class _Files:
+    def __init__(self) -> None:
+        self.folders: set[Path] = set()
+
+    def write(self, target: Path, body: bytes) -> None:
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        if not target.exists():
+            target.write_bytes(body)
+            return
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(body)
+        os.replace(temporary, target)  # a reader never sees half of a page that changed
 
 
 def write_pages(out: Path, pages: Iterable[Page], *, prune: bool) -> WriteReport:
@@ -60,17 +69,19 @@ def write_pages(out: Path, pages: Iterable[Page], *, prune: bool) -> WriteReport
     old = _load_manifest(out)
     new: dict[str, str] = {} if prune else dict(old)
     report = WriteReport(out)
+    files = _Files()
     for page in pages:
         target = out / page.path
         new[page.path] = page.key
         if old.get(page.path) == page.key and target.is_file():
             report.unchanged += 1
             continue
-        _write(target, page.render())
+        files.write(target, page.render())
         report.written.append(page.path)
     if prune:
         for stale in sorted(set(old) - set(new)):
-            (out / stale).unlink(missing_ok=True)
+            if ".." not in stale.split("/") and not stale.startswith("/"):
+                (out / stale).unlink(missing_ok=True)
             report.removed.append(stale)
-    _write(out / MANIFEST, json.dumps({"pages": new}, indent=0, sort_keys=True).encode())
+    files.write(out / MANIFEST, json.dumps({"pages": new}, indent=0, sort_keys=True).encode())
     return report
