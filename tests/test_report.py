@@ -60,6 +60,7 @@ def test_the_database_holds_what_the_report_must_show(built: Built) -> None:
     assert first["broken"].outcome == "failed" and first["broken"].reason == "http_404"
     assert second["seed0"].outcome == "new_version" and second["seed0"].severity == "high"
     assert second["seed1"].outcome == "new_version"
+    assert second["seed3"].outcome == "suspect"
     [form] = built.changes("seed1")
     assert not form.material and form.severity == "none"
     units = change_diff(built.world.ctx.db, form.id)["changes"]
@@ -77,6 +78,8 @@ def test_index_lists_every_policy_with_its_status_and_last_material_change(built
     assert texts(broken.cssselect(".status-label")) == ["failing"]
     assert "http_404" in texts(broken.cssselect(".reason"))[0]
     assert texts(rows["seed2"].cssselect(".status-label")) == ["ok"]
+    assert texts(rows["seed3"].cssselect(".status-label")) == ["suspect held"]
+    assert "lost most of the policy" in texts(rows["seed3"].cssselect(".reason"))[0]
     seed0 = rows["seed0"]
     assert texts(seed0.cssselect(".last-change .badge")) == ["▲ HIGH"]
     [summary] = seed0.cssselect(".last-change a.summary")

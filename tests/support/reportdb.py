@@ -1,7 +1,7 @@
 """A database built by real checks, for the report's tests and screenshots: a web site on
-127.0.0.1 serving the five seed policies (one changed materially, one changed in form only), a
-policy that fails, one that turns hostile, and one whose history was backfilled from a local
-Wayback archive before its first live check."""
+127.0.0.1 serving the five seed policies (one changed materially, one changed in form only, one
+held as suspect), a policy that fails, one that turns hostile, and one whose history was
+backfilled from a local Wayback archive before its first live check."""
 
 from __future__ import annotations
 
@@ -51,6 +51,12 @@ WAYBACK_TEXTS = [
 # What the live site says when watching starts: one more change after the archived history.
 LIVE_TEXT = WAYBACK_TEXTS[-1] + ("\n\nWe use your order history and messages to train our "
                                  "artificial intelligence models.")
+
+
+# What a redesign that loses the policy leaves: held as suspect, not a version.
+SHRUNKEN = ("# Privacy Policy\n\nWe care about your privacy. Please read this page carefully to "
+            "understand how we handle information. Contact us with any questions about this "
+            "page or about our services at any time, by email or by post.\n")
 
 
 def seeds_or_samples() -> dict[str, str]:
@@ -145,6 +151,7 @@ def build_world(directory: Path, site: Site, archive: ArchiveServer,
     fake.sleep(2 * 86400)
     site.set_page("/policy/0", _page(seeds, names[0], with_sale(seeds[names[0]])))
     site.set_page("/policy/1", _page(seeds, names[1], with_joined_words(seeds[names[1]])))
+    site.set_page("/policy/3", _page(seeds, names[3], SHRUNKEN))  # held as suspect
     site.set_page("/hostile", policy_page(with_hostile(
         SAMPLE_POLICY.replace("Northwind", "Hostile"))))
     world.second_round = world.check_all()
