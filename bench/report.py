@@ -5,8 +5,9 @@
 The database is built through the real storage API (add_version, record_change, record_check)
 with diffs made by the real differ and classifier, every policy with its own texts (half of
 the histories from the Wayback Machine, half live). Then, timed as the CLI runs it
-(`monitor.report.build_report`, pages rendered by one process per CPU): the first full write, a re-run with nothing changed, and a
-re-run after one new change. Target: the full write in <= 30 s on this machine.
+(`monitor.report.build_report`, pages rendered by one process per CPU): the first full write,
+a re-run with nothing changed, and a re-run after one new change. Target: the full write in
+<= 30 s on this machine.
 """
 
 from __future__ import annotations
