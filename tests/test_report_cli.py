@@ -220,3 +220,27 @@ def test_rendering_in_two_processes_writes_the_same_site(world: ReportWorld, tmp
     assert sorted(double.written) == sorted(single.written)
     for page in single.written:
         assert (tmp_path / "two" / page).read_bytes() == (tmp_path / "one" / page).read_bytes()
+
+
+def test_report_serve_from_the_command_line(world: ReportWorld, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "cli-served"
+    command = [sys.executable, "-c", "from monitor.cli import main; main()", "--config",
+               str(world.watchlist_path), "report", "--out", str(out), "--serve", "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(3)]
+        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", lines[-1])
+        assert match, lines
+        page = requests.get(f"http://127.0.0.1:{match[1]}/policy/seed0/index.html", timeout=10)
+        assert page.status_code == 200 and "Seed policy 0" in page.text
+    finally:
+        server.send_signal(signal.SIGINT)
+        stdout, _ = server.communicate(timeout=30)
+    assert server.returncode == 0 and "stopped" in stdout
