@@ -5,9 +5,8 @@
 The database is built through the real storage API (add_version, record_change, record_check)
 with diffs made by the real differ and classifier, every policy with its own texts (half of
 the histories from the Wayback Machine, half live). Then, timed as the CLI runs it
-(`monitor.report.build_report`, pages rendered by one process per CPU): the first full write,
-a re-run with nothing changed, and a re-run after one new change. Target: the full write in
-<= 30 s on this machine.
+(`monitor.report.build_report`): the first full write, a re-run with nothing changed, and a
+re-run after one new change. Target: the full write in <= 30 s on this machine.
 """
 
 from __future__ import annotations
@@ -142,10 +141,9 @@ def build_database(path: Path, policies: int, versions: int) -> Watchlist:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and of its finished children (the render workers)."""
+    """CPU seconds (user and system) of this process."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime
 
 
 def timed(label: str, run: Callable[[], WriteReport]) -> float:
@@ -164,7 +162,6 @@ def main() -> int:
     parser.add_argument("--policies", type=int, default=2000)
     parser.add_argument("--versions", type=int, default=20)
     parser.add_argument("--keep", type=Path, help="build in this directory and keep it")
-    parser.add_argument("--workers", type=int, help="render processes (default: one per CPU)")
     args = parser.parse_args()
     from monitor.report import build_report
 
@@ -177,7 +174,7 @@ def main() -> int:
         db = open_db(root / "bench.db")
         out = root / "report"
         def run() -> WriteReport:
-            return build_report(db, watchlist, out, workers=args.workers)
+            return build_report(db, watchlist, out)
 
         full = timed("full write (first run)", run)
         timed("re-run, nothing changed", run)

@@ -9,12 +9,9 @@ the change's other fields (and the diff's size) tell whether its page must be wr
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -122,28 +119,6 @@ def change_diff(db: sqlite_utils.Database, change_id: int) -> dict[str, Any]:
     row = db.execute("SELECT diff FROM changes WHERE id = ?", [change_id]).fetchone()
     decoded = json.loads(row[0] or "{}") if row else {}
     return decoded if isinstance(decoded, dict) else {}
-
-
-class DiffReader:
-    """Reads change diffs through the given database in this process, and through a read-only
-    connection of its own in a forked child (an SQLite connection must not cross a fork)."""
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-        self.pid = os.getpid()
-        row = db.execute("PRAGMA database_list").fetchone()
-        self.path = str(row[2]) if row and row[2] else ""
-
-    @property
-    def forkable(self) -> bool:
-        return bool(self.path)  # an in-memory database cannot be opened again
-
-    def __call__(self, change_id: int) -> dict[str, Any]:
-        if os.getpid() != self.pid:
-            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-            self.db = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
-            self.pid = os.getpid()
-        return change_diff(self.db, change_id)
 
 
 def report_last_checks(db: sqlite_utils.Database, policies: Sequence[str] | None = None

@@ -210,18 +210,6 @@ def test_diff_output_to_an_unwritable_place_is_a_clear_error(tmp_path: Path) -> 
     assert os.path.exists(tmp_path / "a.md")
 
 
-def test_rendering_in_two_processes_writes_the_same_site(world: ReportWorld, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from monitor.report import writer
-
-    single = build_report(world.ctx.db, world.watchlist, tmp_path / "one", workers=1)
-    monkeypatch.setattr(writer, "PARALLEL_MIN", 1)
-    double = build_report(world.ctx.db, world.watchlist, tmp_path / "two", workers=2)
-    assert sorted(double.written) == sorted(single.written)
-    for page in single.written:
-        assert (tmp_path / "two" / page).read_bytes() == (tmp_path / "one" / page).read_bytes()
-
-
 def test_report_serve_from_the_command_line(world: ReportWorld, tmp_path: Path) -> None:
     import signal
     import subprocess

@@ -21,12 +21,11 @@ __all__ = ["build_report"]
 
 
 def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
-                 names: Sequence[str] | None = None, *, title: str = "Watched policies",
-                 workers: int | None = None) -> WriteReport:
+                 names: Sequence[str] | None = None, *, title: str = "Watched policies"
+                 ) -> WriteReport:
     """Write the report of the watchlist's policies (or only the named ones) into `out`,
-    rewriting only the pages whose data changed. Many pages are rendered by `workers`
-    processes (default: one per CPU, at most 4)."""
-    from storage.report import DiffReader
+    rewriting only the pages whose data changed."""
+    from storage.report import change_diff
 
     from .data import gather
     from .site import SiteBuilder, SiteOptions
@@ -34,7 +33,5 @@ def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
 
     items = gather(db, watchlist.policies, names)
     options = SiteOptions(title=title, base_url=watchlist.settings.report_url)
-    diffs = DiffReader(db)
-    builder = SiteBuilder(items, options, load_diff=diffs)
-    return write_pages(out, builder.pages(), prune=names is None,
-                       workers=workers if diffs.forkable else 1)
+    builder = SiteBuilder(items, options, load_diff=lambda change_id: change_diff(db, change_id))
+    return write_pages(out, builder.pages(), prune=names is None)

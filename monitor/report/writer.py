@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.errors import PolicywatchError
-
 from .paths import MANIFEST
-
-
-class ReportError(PolicywatchError):
-    """The report could not be written."""
 
 
 @dataclass(frozen=True)
@@ -69,63 +62,26 @@ class _Files:
         os.replace(temporary, target)  # a reader never sees half of a page that changed
 
 
-PARALLEL_MIN = 2000  # pages to write before rendering is worth a second process
-
-
-def _render_share(out: Path, todo: Sequence[Page], share: int, shares: int) -> None:
-    files = _Files()
-    for page in todo[share::shares]:
-        files.write(out / page.path, page.render())
-
-
-def _render_all(out: Path, todo: Sequence[Page], workers: int) -> None:
-    """Render and write the pages; with several workers, in forked processes that split the
-    pages between them (each page's render() is inherited, nothing is pickled)."""
-    for folder in {(out / page.path).parent for page in todo}:
-        folder.mkdir(parents=True, exist_ok=True)
-    if workers <= 1 or len(todo) < PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
-        _render_share(out, todo, 0, 1)
-        return
-    context = mp.get_context("fork")
-    processes = [context.Process(target=_render_share, args=(out, todo, n, workers),
-                                 name=f"policywatch-report-{n}") for n in range(1, workers)]
-    for process in processes:
-        process.start()
-    try:
-        _render_share(out, todo, 0, workers)
-    finally:
-        for process in processes:
-            process.join()
-    failed = [p.name for p in processes if p.exitcode != 0]
-    if failed:
-        raise ReportError(f"writing the report failed in {', '.join(failed)} (see above)")
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def write_pages(out: Path, pages: Iterable[Page], *, prune: bool,
-                workers: int | None = None) -> WriteReport:
+def write_pages(out: Path, pages: Iterable[Page], *, prune: bool) -> WriteReport:
     """Write the pages that changed; with `prune`, delete pages of an earlier run that this run
     no longer has (a policy left the watchlist)."""
     out.mkdir(parents=True, exist_ok=True)
     old = _load_manifest(out)
     new: dict[str, str] = {} if prune else dict(old)
     report = WriteReport(out)
-    todo = []
+    files = _Files()
     for page in pages:
+        target = out / page.path
         new[page.path] = page.key
-        if old.get(page.path) == page.key and (out / page.path).is_file():
+        if old.get(page.path) == page.key and target.is_file():
             report.unchanged += 1
-        else:
-            todo.append(page)
-    _render_all(out, todo, default_workers() if workers is None else workers)
-    report.written = [page.path for page in todo]
+            continue
+        files.write(target, page.render())
+        report.written.append(page.path)
     if prune:
         for stale in sorted(set(old) - set(new)):
             if ".." not in stale.split("/") and not stale.startswith("/"):
                 (out / stale).unlink(missing_ok=True)
             report.removed.append(stale)
-    _Files().write(out / MANIFEST, json.dumps({"pages": new}, indent=0, sort_keys=True).encode())
+    files.write(out / MANIFEST, json.dumps({"pages": new}, indent=0, sort_keys=True).encode())
     return report
