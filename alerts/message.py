@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.diff.model import DiffResult, severity_rank
-from monitor.report.paths import change_page_url
+from policywatch.monitor.model import DiffResult, severity_rank
+from policywatch.monitor.report.paths import change_page_url
 
 from .textsafe import strip_controls
 

@@ -24,17 +24,17 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.classify import classify_diff
-from monitor.diff import diff_texts
-from monitor.report.writer import WriteReport
-from monitor.textnorm import key_hash
-from monitor.timeutil import iso
-from monitor.watchlist import Policy, Settings, Watchlist
-from storage.changes import NewChange, record_change
-from storage.checks import CheckRecord, record_check
-from storage.db import open_db
-from storage.snapshots import SnapshotInput, record_snapshot
-from storage.versions import NewVersion, add_version
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import diff_texts
+from policywatch.monitor.report.writer import WriteReport
+from policywatch.monitor.textnorm import key_hash
+from policywatch.monitor.timeutil import iso
+from policywatch.monitor.watchlist import Policy, Settings, Watchlist
+from policywatch.storage.changes import NewChange, record_change
+from policywatch.storage.checks import CheckRecord, record_check
+from policywatch.storage.db import open_db
+from policywatch.storage.snapshots import SnapshotInput, record_snapshot
+from policywatch.storage.versions import NewVersion, add_version
 
 TARGET_SECONDS = 30.0
 CLAUSES = [
@@ -163,7 +163,7 @@ def main() -> int:
     parser.add_argument("--versions", type=int, default=20)
     parser.add_argument("--keep", type=Path, help="build in this directory and keep it")
     args = parser.parse_args()
-    from monitor.report import build_report
+    from policywatch.monitor.report import build_report
 
     with tempfile.TemporaryDirectory(prefix="pw-bench-report-") as scratch:
         root = args.keep or Path(scratch)

@@ -14,9 +14,9 @@ import feedparser
 import lxml.html
 import pytest
 
-from monitor.report import build_report
-from monitor.report.render import CSP
-from storage.report import change_diff, report_changes, report_versions
+from policywatch.monitor.report import build_report
+from policywatch.monitor.report.render import CSP
+from policywatch.storage.report import change_diff, report_changes, report_versions
 from tests.support.archive_server import ArchiveServer
 from tests.support.reportdb import HOSTILE, ReportWorld, build_world
 from tests.support.site import Site

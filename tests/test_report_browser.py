@@ -10,8 +10,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from monitor.report import build_report
-from storage.report import report_changes
+from policywatch.monitor.report import build_report
+from policywatch.storage.report import report_changes
 from tests.support.archive_server import ArchiveServer
 from tests.support.browser import chromium, colours, dump_dom, pixel, screenshot
 from tests.support.reportdb import ReportWorld, build_world

@@ -14,18 +14,18 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-import monitor.cli  # noqa: F401  (registers every command on the root group)
-from alerts.compose import compose
-from alerts.render_email import render_text
-from alerts.render_slack import slack_payload
-from monitor.cli.root import cli
-from monitor.errors import ConfigError
-from monitor.pipeline import check
-from monitor.report import build_report
-from monitor.report.serve import make_server
-from monitor.watchlist import parse_watchlist
-from storage.outbox import AlertRow, due_alerts
-from storage.report import report_changes
+import policywatch.monitor.cli  # noqa: F401  (registers every command on the root group)
+from policywatch.alerts.compose import compose
+from policywatch.alerts.render_email import render_text
+from policywatch.alerts.render_slack import slack_payload
+from policywatch.monitor.cli.root import cli
+from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.pipeline import check
+from policywatch.monitor.report import build_report
+from policywatch.monitor.report.serve import make_server
+from policywatch.monitor.watchlist import parse_watchlist
+from policywatch.storage.outbox import AlertRow, due_alerts
+from policywatch.storage.report import report_changes
 from tests.support.archive_server import ArchiveServer
 from tests.support.pages import policy_page
 from tests.support.reportdb import ReportWorld, build_world, with_sale
@@ -216,7 +216,7 @@ def test_report_serve_from_the_command_line(world: ReportWorld, tmp_path: Path) 
     import sys
 
     out = tmp_path / "cli-served"
-    command = [sys.executable, "-c", "from monitor.cli import main; main()", "--config",
+    command = [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config",
                str(world.watchlist_path), "report", "--out", str(out), "--serve", "--port", "0"]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               stdin=subprocess.DEVNULL, text=True,

@@ -23,8 +23,8 @@ def report(state: CliState, names: tuple[str, ...], out: Path | None, serve: boo
     """Write a static site of every policy's history (or only the named ones): an index, a page
     per policy and per change, and Atom feeds. It opens from file:// with no server and no
     network; re-running rewrites only the pages whose data changed."""
-    from monitor.report import build_report
-    from storage.db import open_db
+    from policywatch.monitor.report import build_report
+    from policywatch.storage.db import open_db
 
     from .core import select_policies, watchlist_of
 
@@ -40,7 +40,7 @@ def report(state: CliState, names: tuple[str, ...], out: Path | None, serve: boo
 
 
 def serve_report(directory: Path, port: int) -> None:
-    from monitor.report.serve import make_server
+    from policywatch.monitor.report.serve import make_server
 
     try:
         server = make_server(directory, port)

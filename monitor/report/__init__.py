@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from monitor.watchlist import Watchlist
+    from policywatch.monitor.watchlist import Watchlist
 
     from .writer import WriteReport
 
@@ -25,7 +25,7 @@ def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
                  ) -> WriteReport:
     """Write the report of the watchlist's policies (or only the named ones) into `out`,
     rewriting only the pages whose data changed."""
-    from storage.report import change_diff
+    from policywatch.storage.report import change_diff
 
     from .data import gather
     from .site import SiteBuilder, SiteOptions

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from monitor.diff.model import severity_rank
-from monitor.watchlist import Policy
-from storage.report import (
+from policywatch.monitor.model import severity_rank
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage.report import (
     ChangeRecord,
     CheckMeta,
     SuspectMeta,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from storage.report import VersionMeta
+from policywatch.storage.report import VersionMeta
 
 from .timeline import Timeline
 

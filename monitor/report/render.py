@@ -36,7 +36,7 @@ def day(stamp: str | None) -> str:
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("monitor.report", "templates"),
+        loader=jinja2.PackageLoader("policywatch.monitor.report", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True, auto_reload=False)
     env.filters.update(clip=clip, when=when, day=day, web_url=web_url, sevclass=css_name)
@@ -46,7 +46,7 @@ def environment() -> jinja2.Environment:
 
 
 def stylesheet() -> bytes:
-    return files("monitor.report").joinpath("static/style.css").read_bytes()
+    return files("policywatch.monitor.report").joinpath("static/style.css").read_bytes()
 
 
 @cache
@@ -54,7 +54,7 @@ def design_hash() -> str:
     """Changes whenever a template or the stylesheet does: every page is then written again."""
     digest = hashlib.sha256(stylesheet())
     for name in TEMPLATES:
-        digest.update(files("monitor.report").joinpath(f"templates/{name}").read_bytes())
+        digest.update(files("policywatch.monitor.report").joinpath(f"templates/{name}").read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from monitor.timeutil import parse_iso
-from storage.report import ChangeRecord, VersionMeta
+from policywatch.monitor.timeutil import parse_iso
+from policywatch.storage.report import ChangeRecord, VersionMeta
 
 DAY = 86400.0
 

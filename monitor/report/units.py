@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from monitor.diff.model import severity_rank
+from policywatch.monitor.model import severity_rank
 
 UNIT_CAP = 2500  # characters shown per side of one unit
 WORD_CAP = 160  # a "word" longer than this (a hostile or broken line) is cut

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from monitor.backfill import backfill_policy
-from monitor.context import Context
-from monitor.pipeline import CheckResult, check
-from monitor.watchlist import Watchlist
-from storage.db import open_db
+from policywatch.monitor.context import Context
+from policywatch.monitor.history.backfill import backfill_policy
+from policywatch.monitor.pipeline import CheckResult, check
+from policywatch.monitor.watchlist import Watchlist
+from policywatch.storage.db import open_db
 
 from .archive_server import ArchiveServer, FakeTime, history_captures
 from .config import load, write_watchlist

@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from monitor.report import build_report
-from storage.report import report_changes
+from policywatch.monitor.report import build_report
+from policywatch.storage.report import report_changes
 
 from .archive_server import ArchiveServer
 from .browser import screenshot
