@@ -9,11 +9,11 @@ from uuid import uuid4
 
 import click
 
-from monitor.errors import AlertError, PolicywatchError
+from monitor.errors import AlertError, PolicywatchError, StorageError
 from monitor.timeutil import iso, utcnow
 from monitor.watchlist import Watchlist, load_watchlist
 
-from .root import CliState, cli
+from .root import CliState, UsageProblem
 
 
 def _open(state: CliState) -> tuple[Watchlist, Any]:
@@ -42,7 +42,7 @@ def _describe_row(row: dict[str, Any]) -> str:
     return line
 
 
-@cli.group("alerts", invoke_without_command=True)
+@click.group("alerts", invoke_without_command=True)
 @click.option("--pending", "status", flag_value="pending", help="Only alerts waiting to be sent.")
 @click.option("--failed", "status", flag_value="failed", help="Only alerts that failed for good.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
@@ -90,7 +90,10 @@ def retry(state: CliState, alert_id: int) -> None:
     from storage.outbox import requeue
 
     _, db = _open(state)
-    row = requeue(db, alert_id, iso(utcnow()))
+    try:
+        row = requeue(db, alert_id, iso(utcnow()))
+    except StorageError as exc:  # a sent alert cannot be retried: the request is wrong
+        raise UsageProblem(str(exc)) from exc
     click.echo(f"alert #{row.id} to {row.channel} queued; `policywatch alerts send` (or the "
                "running daemon) sends it")
 

@@ -17,7 +17,7 @@ import click
 from monitor.errors import FetchError
 
 from .core import select_policies, watchlist_of
-from .root import CliState, cli
+from .root import CliState
 
 FAILURES_SHOWN = 50  # per policy; the rest are counted
 
@@ -26,7 +26,7 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
-@cli.command()
+@click.command()
 @click.argument("names", nargs=-1)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
               help="Only captures from this day on (default: the policy's wayback.since).")

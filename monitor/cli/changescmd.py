@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
-from monitor.diff.model import SEVERITIES, severity_rank
+from monitor.watchlist import SEVERITY_NAMES as SEVERITIES
 
-from .root import CliState, cli
+from .root import CliState
 
 
-@cli.command()
+@click.command()
 @click.argument("names", nargs=-1)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
               help="Only changes that happened on or after this date (YYYY-MM-DD).")
@@ -25,6 +25,7 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
+    from monitor.diff.model import severity_rank
     from storage.changes import list_changes
     from storage.db import open_db
     from storage.versions import timeline

@@ -16,9 +16,6 @@ from typing import TypedDict
 
 import click
 
-from monitor.classify import classify_segment
-
-from .root import cli
 
 ECHO_LIMIT = 200  # characters of each segment echoed back in the output
 
@@ -55,12 +52,14 @@ class SegmentLabels(TypedDict):
 
 def label_segments(segments: Iterator[str], taxonomy: str) -> Iterator[SegmentLabels]:
     """One output record per segment, in input order."""
+    from monitor.classify import classify_segment
+
     for index, text in enumerate(segments):
         shown = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
         yield {"index": index, "text": shown, "labels": classify_segment(text, taxonomy)}
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--taxonomy", type=click.Choice(["policywatch", "opp115"]), default="policywatch",
     show_default=True, help="The label set: policywatch categories or OPP-115's ten.",

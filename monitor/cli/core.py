@@ -13,7 +13,7 @@ import click
 from monitor.errors import ConfigError, FetchError, NotFound
 from monitor.watchlist import Policy, Watchlist, load_watchlist
 
-from .root import CliState, cli
+from .root import CliState
 
 
 def watchlist_of(state: CliState) -> Watchlist:
@@ -32,7 +32,7 @@ def select_policies(watchlist: Watchlist, names: tuple[str, ...]) -> list[Policy
     return [known[n] for n in names]
 
 
-@cli.command()
+@click.command()
 @click.pass_obj
 def validate(state: CliState) -> None:
     """Check the watchlist; print OK or every problem (exit 2)."""
@@ -46,7 +46,7 @@ def validate(state: CliState) -> None:
                f"{'' if channels else ' (alerts go to the console)'}")
 
 
-@cli.command()
+@click.command()
 @click.argument("names", nargs=-1)
 @click.option("--no-send", is_flag=True, help="Queue alerts but do not dispatch them now.")
 @click.pass_obj
@@ -118,7 +118,7 @@ def describe(result: Any) -> str:
     return f"{result.policy}: {label}: {result.reason}: {result.detail} ({kind})"
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -148,7 +148,7 @@ def history(state: CliState, name: str, fmt: str) -> None:
                    f"{row['sha256'][:12]}")
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--version", "number", type=int, help="Version number (1 = oldest, -1 = latest).")
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%d"]),
@@ -170,7 +170,7 @@ def show(state: CliState, name: str, number: int | None, at: Any) -> None:
     click.echo(version.text)
 
 
-@cli.command()
+@click.command()
 @click.argument("names", nargs=-1)
 @click.pass_obj
 def reextract(state: CliState, names: tuple[str, ...]) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from monitor.diff import FORMATS, diff_texts, render
+# The renderers' names (monitor.diff.FORMATS, checked by a test) without importing the differ.
+FORMATS = ("text", "markdown", "html", "json")
 
-from .root import CliState, cli
+from .root import CliState
 
 _STORED = re.compile(r"(?P<name>.+)@(?:(?P<number>-?\d+)|(?P<day>\d{4}-\d{2}-\d{2}))")
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -56,7 +57,7 @@ def load_version(state: CliState, spec: str) -> str:
     return read_stored_version(state, match["name"], number, day)
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("old")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -66,6 +67,7 @@ def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
     NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
     from monitor.classify import classify_diff
+    from monitor.diff import diff_texts, render
 
     old_text, new_text = load_version(state, old), load_version(state, new)
     result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)

@@ -12,15 +12,14 @@ from typing import Any
 
 import click
 
-from monitor.logs import LOG_FORMATS, setup_logging
-from monitor.scheduler import next_run_from
+from monitor.logs import LOG_FORMATS
 from monitor.timeutil import iso, utcnow
 from monitor.watchlist import Watchlist, load_watchlist
 
-from .root import CliState, cli
+from .root import CliState
 
 
-@cli.command()
+@click.command()
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Checks running at once (per-host limits still apply).")
 @click.option("--metrics-port", type=click.IntRange(0, 65535), default=None,
@@ -48,6 +47,7 @@ def run(state: CliState, workers: int, metrics_port: int | None, metrics_host: s
     Reloads the watchlist on SIGHUP and when the file changes (an invalid file is refused and
     the old one kept). SIGTERM or SIGINT: running checks get --grace seconds, then exit 0."""
     from monitor.daemon import Daemon, DaemonOptions
+    from monitor.logs import setup_logging
     from monitor.pipeline import check  # imported now: a broken install fails at start
 
     setup_logging(log_format, level=log_level)
@@ -73,6 +73,7 @@ def _exit(code: int) -> None:
 
 
 def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
+    from monitor.scheduler import next_run_from
     from storage.db import open_db
     from storage.status import policy_statuses
 
@@ -112,7 +113,7 @@ def _text_row(row: dict[str, Any]) -> str:
             f"  alerts: {alerts['pending']} pending, {alerts['failed']} failed")
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_obj
