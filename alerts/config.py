@@ -76,10 +76,12 @@ def validate_email(raw: dict[str, Any], where: str, add: AddProblem) -> None:
         add(where, "username", "is required when password_env is set")
     sender = raw.get("from")
     if not is_address(sender):
-        add(where, "from", f"is required: one e-mail address, not {sender!r}")
+        add(where, "from", "is required: one e-mail address"
+            + ("" if sender is None else f", not {sender!r}"))
     to = raw.get("to")
     if not isinstance(to, list) or not to:
-        add(where, "to", f"is required: a non-empty list of e-mail addresses, not {to!r}")
+        add(where, "to", "is required: a non-empty list of e-mail addresses"
+            + ("" if to is None else f", not {to!r}"))
     else:
         for address in to:
             if not is_address(address):

@@ -142,7 +142,8 @@ def finish(ctx: Context, policy: Policy, result: CheckResult, started: datetime)
             duration_ms=duration, outcome=result.outcome, reason=result.reason,
             detail=result.detail, transient=result.transient, version_id=result.version_id))
     log.info("%s: %s%s", policy.name, result.outcome,
-             f" ({result.reason}: {result.detail})" if result.reason else "",
+             f" ({result.reason}{f': {result.detail}' if result.detail else ''})"
+             if result.reason else "",
              extra={"policy": policy.name, "outcome": result.outcome})
     return replace(result, duration_ms=duration)
 

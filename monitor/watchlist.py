@@ -138,6 +138,11 @@ CHANNEL_KEYS: dict[str, set[str]] = {
 }
 
 
+def _got(value: Any) -> str:
+    """` (got 5)` after a message about a wrong value; nothing when the key is missing."""
+    return "" if value is None else f" (got {value!r})"
+
+
 def _type_name(types: tuple[type, ...]) -> str:
     names = {bool: "true or false", int: "an integer", float: "a number", str: "a string",
              list: "a list"}
@@ -235,22 +240,22 @@ def _load_wayback(problems: _Problems, where: str, value: Any) -> WaybackConfig 
 
 
 def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
-                 channel_names: set[str]) -> Policy | None:
+                 channel_names: set[str], where: str | None = None) -> Policy | None:
     if not isinstance(raw, dict):
         problems.add(f"policy #{index}", None, "each [[policy]] must be a table")
         return None
     name = raw.get("name")
-    where = f"policy '{name}'" if isinstance(name, str) else f"policy #{index}"
+    where = where or (f"policy '{name}'" if isinstance(name, str) else f"policy #{index}")
     count_before = len(problems.items)
     for key in raw:
         if key not in _POLICY_KEYS:
             problems.add(where, key, f"unknown key (known: {', '.join(sorted(_POLICY_KEYS))})")
     if not isinstance(name, str) or not _SLUG.match(name):
         problems.add(where, "name", "is required: a slug of lower-case letters, digits, '.', "
-                     f"'_' or '-' (got {name!r})")
+                     f"'_' or '-'{_got(name)}")
     url = raw.get("url")
     if not isinstance(url, str) or not _is_http_url(url):
-        problems.add(where, "url", f"is required: an http:// or https:// URL (got {url!r})")
+        problems.add(where, "url", f"is required: an http:// or https:// URL{_got(url)}")
     interval = settings.interval
     if "interval" in raw:
         try:
@@ -294,7 +299,7 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
     count_before = len(problems.items)
     kind = raw.get("type")
     if kind not in CHANNEL_TYPES:
-        problems.add(where, "type", f"must be one of {', '.join(CHANNEL_TYPES)} (got {kind!r})")
+        problems.add(where, "type", f"must be one of {', '.join(CHANNEL_TYPES)}{_got(kind)}")
         return None
     for key in raw:
         if key in SECRET_KEYS:
@@ -384,14 +389,17 @@ def _load_policies(raw: Any, settings: Settings, problems: _Problems,
     seen: dict[str, int] = {}
     for index, table in enumerate(raw, start=1):
         name = table.get("name") if isinstance(table, dict) else None
+        where = None
         if isinstance(name, str) and name in seen:
-            problems.add(f"policy '{name}'", "name",
+            # Named by position too, so this entry's other problems are not taken for the
+            # first one's; it is still validated in full.
+            where = f"policy '{name}' (#{index})"
+            problems.add(where, "name",
                          f"duplicate name: policy #{seen[name]} is also called {name!r}")
-            continue
-        if isinstance(name, str):
+        elif isinstance(name, str):
             seen[name] = index
-        policy = _load_policy(table, index, settings, problems, channel_names)
-        if policy:
+        policy = _load_policy(table, index, settings, problems, channel_names, where)
+        if policy and where is None:
             policies.append(policy)
     return policies
 
