@@ -39,3 +39,10 @@ def test_root_help_imports_no_command_module() -> None:
     loaded = {spec.partition(":")[0] for spec in COMMANDS.values()} & imported
     assert not loaded, f"--help imported {sorted(loaded)}"
     assert not {"requests", "apscheduler", "lxml", "monitor.classify"} & imported
+
+
+def test_diff_command_offers_every_renderer() -> None:
+    from monitor.cli.diffcmd import FORMATS
+    from monitor.diff import FORMATS as RENDERERS
+
+    assert FORMATS == RENDERERS

@@ -16,7 +16,6 @@ from typing import TypedDict
 
 import click
 
-
 ECHO_LIMIT = 200  # characters of each segment echoed back in the output
 
 

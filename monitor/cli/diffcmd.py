@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
+from .root import CliState
+
 # The renderers' names (monitor.diff.FORMATS, checked by a test) without importing the differ.
 FORMATS = ("text", "markdown", "html", "json")
-
-from .root import CliState
 
 _STORED = re.compile(r"(?P<name>.+)@(?:(?P<number>-?\d+)|(?P<day>\d{4}-\d{2}-\d{2}))")
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

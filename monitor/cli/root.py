@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.utils import make_default_short_help
 
 from monitor.errors import ConfigError, NotFound, PolicywatchError
 
@@ -72,7 +73,7 @@ def _command_summary(spec: str, limit: int) -> str:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == attribute:
             doc = ast.get_docstring(node) or ""
-            return click.utils.make_default_short_help(doc, limit)
+            return make_default_short_help(doc, limit)
     return ""
 
 
