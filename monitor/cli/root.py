@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.utils import make_default_short_help
 
 from monitor.errors import ConfigError, NotFound, PolicywatchError
 
@@ -72,8 +71,8 @@ def _command_summary(spec: str, limit: int) -> str:
     tree = ast.parse(Path(found.origin).read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == attribute:
-            doc = ast.get_docstring(node) or ""
-            return make_default_short_help(doc, limit)
+            # A bare Command shortens the docstring exactly as the real one will.
+            return click.Command(attribute, help=ast.get_docstring(node)).get_short_help_str(limit)
     return ""
 
 
