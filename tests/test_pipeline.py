@@ -204,7 +204,7 @@ def test_cli_check_history_show(seeded: tuple) -> None:
     assert "seed2" not in first.output
     site.set_page(paths["seed0"], Reply(status=404, body=b"gone"))
     failed = runner.invoke(cli, ["--config", config, "check", "seed0"])
-    assert failed.exit_code == 1  # every named check failed
+    assert failed.exit_code == 1, failed.output  # the check failed
     assert "seed0: failed: http_404" in failed.output and "permanent" in failed.output
     history = runner.invoke(cli, ["--config", config, "history", "seed1", "--format", "json"])
     rows = json.loads(history.output)
@@ -217,7 +217,7 @@ def test_cli_check_history_show(seeded: tuple) -> None:
     at = runner.invoke(cli, ["--config", config, "show", "seed1", "--at", today])
     assert at.output == shown.output
     early = runner.invoke(cli, ["--config", config, "show", "seed1", "--at", "2001-01-01"])
-    assert early.exit_code == 1 and "no version on or before 2001-01-01" in early.output
+    assert early.exit_code == 2 and "no version on or before 2001-01-01" in early.output
     unknown = runner.invoke(cli, ["--config", config, "check", "nope"])
     assert unknown.exit_code == 2 and "nope" in unknown.output
 
@@ -239,7 +239,8 @@ def test_a_crashing_check_does_not_stop_the_others(seeded: tuple,
 
     monkeypatch.setattr(monitor.pipeline, "check", crash_on_seed2)
     result = CliRunner().invoke(cli, ["--config", str(ctx.watchlist.path), "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # one check failed: the work failed
+    assert "Error: 1 of 5 checks failed" in result.output
     assert "seed2: failed: internal_error: RuntimeError: database is locked" in result.output
     for name in ("seed0", "seed1", "seed3", "seed4"):
         assert f"{name}: first version recorded" in result.output

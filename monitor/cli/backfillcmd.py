@@ -9,7 +9,6 @@ some policy could not be backfilled at all.
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 
 import click
@@ -17,7 +16,7 @@ import click
 from monitor.errors import FetchError
 
 from .core import select_policies, watchlist_of
-from .root import CliState
+from .root import CliState, UsageProblem, WorkFailed
 
 FAILURES_SHOWN = 50  # per policy; the rest are counted
 
@@ -46,8 +45,8 @@ def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
     policies = (select_policies(watchlist, names) if names
                 else [p for p in watchlist.policies if p.wayback is not None])
     if not policies:
-        raise click.UsageError("no policy has `wayback` configured: name the policies to "
-                               "backfill, or add `wayback = true` to them")
+        raise UsageProblem("no policy has `wayback` configured: name the policies to "
+                           "backfill, or add `wayback = true` to them")
     ctx = open_context(watchlist)
     failures: list[str] = []
     unreadable = 0
@@ -70,4 +69,4 @@ def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
         for line in failures:
             click.echo(line)
     if unreadable:
-        sys.exit(1)
+        raise WorkFailed(f"{unreadable} of {len(policies)} policies could not be backfilled")
