@@ -119,3 +119,13 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
             ORDER BY COALESCE(window_end, detected_at), id""", params)
     return [{**row, "categories": json.loads(row["categories"]),
              "material": bool(row["material"])} for row in rows]
+
+
+def versions_first_seen(db: sqlite_utils.Database, version_ids: Sequence[int]) -> dict[int, str]:
+    """When each version (of any generation) was first seen, by id."""
+    ids = sorted(set(version_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = db.execute(f"SELECT id, first_seen FROM versions WHERE id IN ({marks})", ids)
+    return {int(row[0]): str(row[1]) for row in rows}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -28,7 +30,6 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
     from monitor.diff.model import severity_rank
     from storage.changes import list_changes
     from storage.db import open_db
-    from storage.versions import timeline
 
     from .core import select_policies, watchlist_of
 
@@ -37,10 +38,10 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
     db = open_db(watchlist.settings.database)
     rows = list_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
                         min_rank=severity_rank(min_severity))
-    numbers = {v.id: v.number for name in selected for v in timeline(db, name)}
+    number_of = current_numbers(db, rows)
     for row in rows:
-        row["from_version"] = numbers.get(row.pop("from_version_id"))
-        row["to_version"] = numbers.get(row.pop("to_version_id"))
+        row["from_version"] = number_of(row["policy"], row.pop("from_version_id"))
+        row["to_version"] = number_of(row["policy"], row.pop("to_version_id"))
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -48,6 +49,31 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
         click.echo("no recorded changes match")
     for row in rows:
         click.echo(describe_change(row))
+
+
+def current_numbers(db: Any, rows: list[dict[str, Any]]) -> Callable[[str, int], int | None]:
+    """Each change's versions as numbers of the policy's current timeline, so that `diff NAME@N
+    NAME@M` shows them. A change recorded before a re-extraction points at versions of an older
+    generation: it maps to the current version in force when that version was first seen."""
+    from storage.changes import versions_first_seen
+    from storage.versions import timeline
+
+    timelines = {name: timeline(db, name) for name in {row["policy"] for row in rows}}
+    by_id = {v.id: v.number for versions in timelines.values() for v in versions}
+    first_seen = versions_first_seen(db, [row[key] for row in rows
+                                          for key in ("from_version_id", "to_version_id")
+                                          if row[key] is not None and row[key] not in by_id])
+
+    def number_of(policy: str, version_id: int) -> int | None:
+        if version_id in by_id:
+            return by_id[version_id]
+        versions, seen = timelines[policy], first_seen.get(version_id)
+        if seen is None or not versions:
+            return None
+        index = bisect_right([v.first_seen for v in versions], seen) - 1
+        return versions[max(index, 0)].number
+
+    return number_of
 
 
 def describe_change(row: dict[str, Any]) -> str:
