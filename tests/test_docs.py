@@ -62,3 +62,13 @@ def test_readme_documents_every_command() -> None:
     for command in all_commands(cli):
         if command:
             assert f"policywatch {command[0]}" in readme, command
+
+
+def test_every_extra_is_used_and_documented() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get(
+        "optional-dependencies", {})
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for extra in extras:
+        assert f".[{extra}]" in readme, f"the extra {extra!r} is not documented in the README"
