@@ -62,14 +62,18 @@ def load_version(state: CliState, spec: str) -> str:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text (colour on a terminal), markdown, a standalone html page, or json.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Text format: list every change, not only the material ones and counts.")
 @click.pass_obj
-def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
+def diff_command(state: CliState, old: str, new: str, fmt: str, show_all: bool) -> None:
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
-    NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
+    NAME@YYYY-MM-DD. Material changes come first; many other changes are folded into counts
+    (--all lists them); changes of form are folded into one line."""
     from monitor.classify import classify_diff
     from monitor.diff import diff_texts, render
 
     old_text, new_text = load_version(state, old), load_version(state, new)
     result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)
     color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}"), nl=fmt == "json")
+    click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}", show_all=show_all),
+               nl=fmt == "json")

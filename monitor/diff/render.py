@@ -18,6 +18,7 @@ FORMATS = ("text", "markdown", "html", "json")
 GROUP_SEVERITIES = ("high", "medium", "low")
 NO_SECTION = "(before the first heading)"
 DEFAULT_TITLE = "Policy changes"
+FOLD_OVER = 10  # text format: more other (not material) changes than this are folded into counts
 
 
 @dataclass
@@ -59,8 +60,10 @@ def one_line(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def render(result: DiffResult, fmt: str, *, color: bool = False, title: str | None = None) -> str:
-    """The result in one of FORMATS; `color` adds ANSI colours to the text format only."""
+def render(result: DiffResult, fmt: str, *, color: bool = False, title: str | None = None,
+           show_all: bool = False) -> str:
+    """The result in one of FORMATS; `color` adds ANSI colours to the text format only, which
+    folds many other changes into counts unless `show_all`."""
     if fmt == "json":
         return json.dumps(result.to_json())
     if fmt == "html":
@@ -68,7 +71,7 @@ def render(result: DiffResult, fmt: str, *, color: bool = False, title: str | No
 
         return render_html(result, title=title)
     if fmt == "text":
-        return _render_text(result, color=color, title=title)
+        return _render_text(result, color=color, title=title, show_all=show_all)
     if fmt == "markdown":
         return _render_markdown(result, title=title)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -104,7 +107,24 @@ def _text_unit(unit: ChangeUnit, color: bool) -> list[str]:
     return lines
 
 
-def _render_text(result: DiffResult, *, color: bool, title: str | None) -> str:
+def folded_lines(units: list[ChangeUnit]) -> list[str]:
+    """Many changes that alter no data practice, as counts: by kind, and the sections most of
+    them are in, so a large rewrite reads in a few lines (`--all` lists them)."""
+    kinds: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    for unit in units:
+        kinds[unit.kind] = kinds.get(unit.kind, 0) + 1
+        section = unit.section or NO_SECTION
+        sections[section] = sections.get(section, 0) + 1
+    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda i: -i[1]))
+    top = sorted(sections.items(), key=lambda i: -i[1])
+    where = ", ".join(f"{name} ({n})" for name, n in top[:5])
+    rest = f" and {len(top) - 5} more sections" if len(top) > 5 else ""
+    return [f"  {by_kind}", f"  in {where}{rest}", "  (--all lists them)"]
+
+
+def _render_text(result: DiffResult, *, color: bool, title: str | None,
+                 show_all: bool = False) -> str:
     arranged = arrange(result)
     lines = [title or DEFAULT_TITLE, headline(arranged)]
     if result.summary:
@@ -115,9 +135,13 @@ def _render_text(result: DiffResult, *, color: bool, title: str | None) -> str:
             lines += _text_unit(unit, color)
     if arranged.other:
         label = "Other changes" if arranged.material else "Changes"
-        lines += ["", f"{label} ({len(arranged.other)})"]
-        for unit in arranged.other:
-            lines += _text_unit(unit, color)
+        if show_all or len(arranged.other) <= FOLD_OVER:
+            lines += ["", f"{label} ({len(arranged.other)})"]
+            for unit in arranged.other:
+                lines += _text_unit(unit, color)
+        else:
+            lines += ["", f"{label} ({len(arranged.other)}, no data practice changed: folded)"]
+            lines += folded_lines(arranged.other)
     if arranged.form_only:
         lines += ["", form_line(len(arranged.form_only))]
     if not result.changes:
