@@ -31,6 +31,7 @@ from monitor.metrics import Metrics, MetricsServer
 from monitor.reload import ReloadOutcome, WatchlistWatcher
 from monitor.runner import CheckRunner, HostLimits, Running, Task, host_of
 from monitor.scheduler import PolicyJobs, plan_reload, retry_delay
+from monitor.service.planning import RunPlans, start_summary
 from monitor.timeutil import Clock, iso, parse_iso, utcnow
 from monitor.watchlist import Policy, Watchlist
 from storage.checks import CheckRecord, record_check
@@ -102,6 +103,8 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1})
         self.jobs = PolicyJobs(self._scheduler, self._due, clock=clock,
                                spread=self.options.catchup_spread)
+        self.plans = RunPlans(self._db, self._db_lock, self.jobs, clock)  # for status, restarts
+        self._start_plans: list[Any] = []
         self.runner = CheckRunner(self._work, workers=self.options.workers, limits=self._limits)
         self.outbox = OutboxJobs(self._scheduler, lambda: self.watchlist, self.metrics,
                                  clock=clock, dispatch=dispatch, digests=digests)
@@ -114,7 +117,9 @@ class Daemon:
         """Add every job (not started yet): one per policy, the outbox, the digests and the
         watchlist watcher."""
         wl = self.watchlist
-        self.jobs.add_all(wl.policies, self._last_checks(), wl.settings.jitter)
+        last = self._last_checks()
+        self.jobs.add_all(wl.policies, last, wl.settings.jitter)
+        self._start_plans = self.plans.start(wl.policies, last, self._failures)
         self.outbox.add_jobs(self.options.dispatch_interval, self.options.digest_interval)
         self._scheduler.add_job(self.reload, "interval", seconds=self.options.watch_interval,
                                 id="watchlist", name="watchlist watcher")
@@ -133,6 +138,9 @@ class Daemon:
                                                  port=self.options.metrics_port).start()
         log.info("policywatch run: %d policies, database %s, %d check threads",
                  len(wl.policies), wl.settings.database, self.options.workers)
+        for line in start_summary(wl, self._start_plans, self._clock(),
+                                  self.options.catchup_spread):
+            log.info("policywatch run: %s", line)
 
     def run_forever(self) -> int:
         """Start, serve until SIGTERM/SIGINT, shut down gracefully; return the exit status."""
@@ -307,6 +315,7 @@ class Daemon:
         with a doubling delay, instead of a whole interval later."""
         if not (result.outcome in ("failed", "suspect") and getattr(result, "transient", None)):
             self._failures.pop(policy.name, None)
+            self.plans.save(policy.name)
             return
         count = self._failures[policy.name] = self._failures.get(policy.name, 0) + 1
         delay = retry_delay(count, policy.interval)
@@ -315,6 +324,7 @@ class Daemon:
             log.info("%s: transient %s; retrying at %s (failure %d in a row)", policy.name,
                      result.reason, iso(when), count,
                      extra={"policy": policy.name, "outcome": "retry_scheduled"})
+        self.plans.save(policy.name, failures=count)
 
     def _record_crash(self, policy: Policy, exc: Exception, seconds: float) -> None:
         now = self._clock()
@@ -349,12 +359,14 @@ class Daemon:
         self.watchlist = new
         for name in plan.removed:
             self.jobs.remove(name)
+            self.plans.forget(name)
             self.runner.cancel(name)
             log.info("%s: removed from the watchlist", name,
                      extra={"policy": name, "outcome": "removed"})
         last = self._last_checks()
         for policy in plan.added + plan.rescheduled:
             first = self.jobs.add(policy, last.get(policy.name), new.settings.jitter)
+            self.plans.save(policy.name, "scheduled" if policy.name in last else "first_check")
             verb = "added" if policy in plan.added else "rescheduled"
             log.info("%s: %s, every %d s, next run %s", policy.name, verb, policy.interval,
                      iso(first), extra={"policy": policy.name, "outcome": verb})

@@ -133,7 +133,9 @@ class PolicyJobs:
         when = self._clock() + timedelta(seconds=delay)
         self._scheduler.add_job(self._on_due, "date", run_date=when, args=[name],
                                 id=retry_job_id(name), name=f"retry {name}",
-                                replace_existing=True, misfire_grace_time=None)
+                                replace_existing=True, misfire_grace_time=None,
+                                # set now, so that it is known before the scheduler starts
+                                next_run_time=when)
         return when
 
     def retry_at(self, name: str) -> datetime | None:

@@ -183,7 +183,23 @@ def _m003_archive_backfills(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills]
+def _m006_planned_runs(db: sqlite_utils.Database) -> None:
+    # The service's planned next run of each policy (its regular run, or a sooner retry after
+    # transient failures), so that `policywatch status` says what the service will do, also
+    # after it stopped, and a restart keeps a planned retry.
+    _run_script(db, """
+    CREATE TABLE planned_runs (
+        policy TEXT PRIMARY KEY,
+        next_run_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        planned_at TEXT NOT NULL
+    )
+    """)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills,
+                               _m006_planned_runs]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

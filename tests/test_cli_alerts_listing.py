@@ -14,7 +14,7 @@ from tests.support.alertdb import add_change, make_watchlist, sale_result
 from tests.support.console import policywatch
 
 
-def setup(tmp_path: Path) -> Path:
+def make_outbox(tmp_path: Path) -> Path:
     later_hour = (datetime.now(UTC).hour + 12) % 24  # the digest is not due during the test
     make_watchlist(tmp_path, {"now": {"type": "console", "stream": "stdout"},
                               "daily": {"type": "console", "digest": "daily",
@@ -27,7 +27,7 @@ def setup(tmp_path: Path) -> Path:
 
 
 def test_pending_lists_undelivered_alerts_and_sends_nothing(tmp_path: Path) -> None:
-    config = setup(tmp_path)
+    config = make_outbox(tmp_path)
     before = policywatch("--config", str(config), "alerts", "--pending")
     assert before.returncode == 0, before.stderr
     lines = before.stdout.splitlines()
@@ -45,7 +45,7 @@ def test_pending_lists_undelivered_alerts_and_sends_nothing(tmp_path: Path) -> N
 
 
 def test_alerts_json_has_the_documented_fields(tmp_path: Path) -> None:
-    config = setup(tmp_path)
+    config = make_outbox(tmp_path)
     result = policywatch("--config", str(config), "alerts", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

@@ -73,24 +73,28 @@ def _exit(code: int) -> None:
 
 
 def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
-    from monitor.scheduler import next_run_from
+    from monitor.service.planning import planned_next_run
     from storage.db import open_db
+    from storage.plans import planned_runs
     from storage.status import policy_statuses
 
     db = open_db(watchlist.settings.database)
+    plans = planned_runs(db)
     rows = []
     for policy, status in zip(watchlist.policies,
                               policy_statuses(db, [p.name for p in watchlist.policies]),
                               strict=True):
         check = status.last_check
         change = status.last_change
+        next_run, reason = planned_next_run(plans.get(policy.name), status.last_completed_at,
+                                            policy.interval, now)
         rows.append({
             "policy": policy.name, "url": policy.url, "interval_s": policy.interval,
             "last_check": None if check is None else {
                 "started_at": check.started_at, "outcome": check.outcome,
                 "reason": check.reason, "detail": check.detail,
                 "duration_ms": check.duration_ms},
-            "next_run": iso(next_run_from(status.last_completed_at, policy.interval, now)),
+            "next_run": iso(next_run), "next_run_reason": reason,
             "last_change": None if change is None else {
                 "detected_at": change.detected_at, "severity": change.severity,
                 "material": change.material, "categories": change.categories,
@@ -98,6 +102,21 @@ def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
             "alerts": {"pending": status.pending_alerts, "failed": status.failed_alerts},
         })
     return rows
+
+
+def _next_run_line(row: dict[str, Any]) -> str:
+    """`next run 2026-03-02T03:12:00Z (retry after a transient failure)`; a planned time that
+    has passed (the service is not running) says so."""
+    from monitor.service.planning import REASON_WORDS
+
+    reason = row["next_run_reason"]
+    why = REASON_WORDS.get(reason, reason)
+    when = row["next_run"][:19] + "Z"
+    if row["next_run"] >= iso(utcnow()):
+        return f"next run {when} ({why})"
+    if reason in ("first_check", "estimated"):
+        return f"next run: due now ({why})"
+    return f"next run overdue: planned for {when} ({why}); is `policywatch run` running?"
 
 
 def _text_row(row: dict[str, Any]) -> str:
@@ -109,7 +128,7 @@ def _text_row(row: dict[str, Any]) -> str:
         f"last change {change['detected_at'][:19]}Z {change['severity'].upper()}"
         + (f": {change['summary']}" if change["summary"] else ""))
     alerts = row["alerts"]
-    return (f"{row['policy']}\n  {last}\n  next run {row['next_run'][:19]}Z\n  {changed}\n"
+    return (f"{row['policy']}\n  {last}\n  {_next_run_line(row)}\n  {changed}\n"
             f"  alerts: {alerts['pending']} pending, {alerts['failed']} failed")
 
 

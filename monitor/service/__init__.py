@@ -1,0 +1,1 @@
+"""The long-running service: daemon, scheduling, check pool, reload, metrics, logs."""
