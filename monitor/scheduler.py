@@ -56,15 +56,6 @@ def jitter_seconds(interval: int, fraction: float) -> float | None:
     return interval * fraction if fraction > 0 else None
 
 
-def next_run_from(last: str | None, interval: int, now: datetime) -> datetime:
-    """The next run `policywatch status` shows: last completed check + interval (now if due)."""
-    from monitor.timeutil import parse_iso
-
-    if last is None:
-        return now
-    return max(now, parse_iso(last) + timedelta(seconds=interval))
-
-
 @dataclass(frozen=True)
 class ReloadPlan:
     added: tuple[Policy, ...]
