@@ -11,6 +11,7 @@ consecutive versions as history (source 'archive', never alerted).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,6 +50,26 @@ class BackfillReport:
                 f"{self.merged} merged into existing versions, {len(self.failed)} failed")
 
 
+@dataclass(frozen=True)
+class BackfillEvent:
+    """What a progress callback hears: `queued` (total: captures about to be processed) or
+    `capture` (one done: `result` is extended/merged (the text of a stored version), inserted/
+    split (a new version), rejected (not the policy) or failed (not downloaded))."""
+
+    kind: str
+    total: int = 0
+    timestamp: str = ""
+    result: str = ""
+    downloaded: bool = False  # the bytes were fetched (not reused from an earlier capture)
+
+
+Progress = Callable[[BackfillEvent], None]
+
+
+def _no_progress(event: BackfillEvent) -> None:
+    """The default progress callback: nobody is listening."""
+
+
 def client_for(ctx: Context) -> ArchiveClient:
     """The archive client the settings describe, on the context's session, clock and sleep."""
     settings = ctx.watchlist.settings
@@ -73,8 +94,8 @@ def needs_backfill(ctx: Context, policy: Policy) -> bool:
 
 
 def backfill_policy(ctx: Context, policy: Policy, *, since: date | None = None,
-                    until: date | None = None, client: ArchiveClient | None = None
-                    ) -> BackfillReport:
+                    until: date | None = None, client: ArchiveClient | None = None,
+                    progress: Progress = _no_progress) -> BackfillReport:
     """Backfill one policy from the archive. Never raises for one bad capture (each failure is
     recorded and reported); raises FetchError when the index itself cannot be read."""
     from monitor.pipeline import rederive_if_stale
@@ -82,14 +103,16 @@ def backfill_policy(ctx: Context, policy: Policy, *, since: date | None = None,
     if since is None and policy.wayback is not None:
         since = policy.wayback.since
     rederive_if_stale(ctx, policy)  # captures are placed in the current extractor's timeline
-    run = _Run(ctx, policy, client or client_for(ctx))
+    run = _Run(ctx, policy, client or client_for(ctx), progress)
     run.execute(since, until)
     return run.report
 
 
 class _Run:
-    def __init__(self, ctx: Context, policy: Policy, client: ArchiveClient) -> None:
+    def __init__(self, ctx: Context, policy: Policy, client: ArchiveClient,
+                 progress: Progress = _no_progress) -> None:
         self.ctx = ctx
+        self.progress = progress
         self.db = ctx.db
         self.policy = policy
         self.client = client
@@ -129,8 +152,10 @@ class _Run:
     def process_pending(self, *, retry_failed: bool = True) -> None:
         """Every pending capture, oldest first; with `retry_failed`, also those that failed
         to download in an earlier run (a failure of this run waits for the next run)."""
-        for capture in archive.captures_to_process(self.db, self.policy.name,
-                                                   retry_failed=retry_failed):
+        captures = list(archive.captures_to_process(self.db, self.policy.name,
+                                                    retry_failed=retry_failed))
+        self.progress(BackfillEvent("queued", total=len(captures)))
+        for capture in captures:
             self.process(capture)
 
     def process(self, capture: archive.ArchiveCapture) -> None:
@@ -189,6 +214,7 @@ class _Run:
               status: str) -> None:
         extracted = self.extracted(capture.digest, snapshot)
         reason: str | None = None
+        result = "rejected"
         with write_lock(self.db), self.db.atomic():
             snapshot_id = record_snapshot(self.db, snapshot)
             if isinstance(extracted, str):
@@ -198,7 +224,7 @@ class _Run:
                     policy=self.policy.name, timestamp=capture.timestamp,
                     snapshot_id=snapshot_id, text=extracted[0], norm_hash=extracted[1],
                     extractor_version=EXTRACTOR_VERSION))
-                reason = placement.reason
+                reason, result = placement.reason, placement.action
                 if placement.version_id in self.known_versions:
                     self.report.merged += 1
             archive.mark_capture(self.db, self.policy.name, capture,
@@ -206,6 +232,9 @@ class _Run:
                                  snapshot_id=snapshot_id)
         if reason:
             self.report.failed.append((capture.timestamp, reason))
+        self.progress(BackfillEvent("capture", timestamp=capture.timestamp,
+                                    result="rejected" if reason else result,
+                                    downloaded=status == "stored"))
 
     def fail(self, capture: archive.ArchiveCapture, reason: str) -> None:
         with write_lock(self.db):
@@ -213,6 +242,7 @@ class _Run:
                                  reason=reason)
         self.report.failed.append((capture.timestamp, reason))
         log.warning("%s: capture %s failed: %s", self.policy.name, capture.timestamp, reason)
+        self.progress(BackfillEvent("capture", timestamp=capture.timestamp, result="failed"))
 
     # --- exact version ends ------------------------------------------------------------------
 

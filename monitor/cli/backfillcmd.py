@@ -16,9 +16,21 @@ import click
 from monitor.errors import FetchError
 
 from .core import select_policies, watchlist_of
+from .errtext import short_error, short_url
+from .progress import BackfillProgress
 from .root import CliState, UsageProblem, WorkFailed
 
 FAILURES_SHOWN = 50  # per policy; the rest are counted
+
+
+def index_error(error: FetchError, verbose: bool) -> str:
+    """Why the archive index could not be read, in one line (in full with --verbose)."""
+    kind = "transient, try again later" if error.transient else "permanent"
+    if verbose:
+        return f"the archive index could not be read: {error.url}: {error.reason}: " \
+               f"{error.detail} ({kind})"
+    return (f"the archive index at {short_url(error.url)} could not be read: {error.reason}: "
+            f"{short_error(error.detail)} ({kind}; --verbose for details)")
 
 
 def _day(value: datetime | None) -> date | None:
@@ -31,9 +43,13 @@ def _day(value: datetime | None) -> date | None:
               help="Only captures from this day on (default: the policy's wayback.since).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]),
               help="Only captures up to this day (inclusive).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Network errors in full (the whole request URL and library message).")
+@click.option("--progress-interval", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Seconds between progress lines on stderr when it is not a terminal.")
 @click.pass_obj
 def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
-             until: datetime | None) -> None:
+             until: datetime | None, verbose: bool, progress_interval: float) -> None:
     """Fill in each policy's history from the Wayback Machine (resumable; never alerts).
 
     NAMES: the policies to backfill; none means every policy with `wayback` configured.
@@ -51,16 +67,20 @@ def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
     failures: list[str] = []
     unreadable = 0
     for policy in policies:
+        progress = BackfillProgress(policy.name, every=progress_interval)
         try:
-            report = backfill_policy(ctx, policy, since=_day(since), until=_day(until))
+            report = backfill_policy(ctx, policy, since=_day(since), until=_day(until),
+                                     progress=progress)
         except FetchError as error:
             unreadable += 1
-            kind = "transient, try again later" if error.transient else "permanent"
-            click.echo(f"{policy.name}: backfill failed: the archive index could not be read: "
-                       f"{error.reason}: {error.detail} ({kind})")
+            click.echo(f"{policy.name}: backfill failed: {index_error(error, verbose)}")
             continue
-        click.echo(f"{policy.name}: {report.summary}")
-        failures += [f"  {policy.name} {stamp}: {reason}"
+        finally:
+            progress.close()
+        click.echo(f"{policy.name}: {progress.summary()}; {report.changes_added} changes "
+                   f"recorded (index: {report.listed} listed, {report.distinct_digests} "
+                   "distinct)")
+        failures += [f"  {policy.name} {stamp}: {reason if verbose else short_error(reason)}"
                      for stamp, reason in report.failed[:FAILURES_SHOWN]]
         if len(report.failed) > FAILURES_SHOWN:
             failures.append(f"  {policy.name}: … and {len(report.failed) - FAILURES_SHOWN} more")
