@@ -26,6 +26,7 @@ DEFAULT_CONFIG = "watchlist.toml"
 # --help is asked for), so `policywatch --help` and `policywatch diff` do not pay for the
 # scheduler, the classifier's regexes or requests. Adding a command is one line here.
 COMMANDS: dict[str, str] = {
+    "add": "monitor.cli.initcmd:add",
     "alerts": "monitor.cli.alertscmd:alerts_group",
     "backfill": "monitor.cli.backfillcmd:backfill",
     "changes": "monitor.cli.changescmd:changes",
@@ -33,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "classify": "monitor.cli.classifycmd:classify",
     "diff": "monitor.cli.diffcmd:diff_command",
     "history": "monitor.cli.core:history",
+    "init": "monitor.cli.initcmd:init",
     "reextract": "monitor.cli.core:reextract",
     "run": "monitor.cli.runcmd:run",
     "show": "monitor.cli.core:show",
