@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -64,6 +66,7 @@ def validate(state: CliState, fmt: str) -> None:
                f"{'' if channels else ' (alerts go to the console)'}")
 
 
+Say = Callable[[str], None]  # prints a text-mode line (or not, under --format json)
 CHECK_FIELDS = ("policy", "outcome", "reason", "detail", "transient", "version_id", "change_id",
                 "severity", "summary", "duration_ms")
 
@@ -84,8 +87,10 @@ def check(state: CliState, names: tuple[str, ...], no_send: bool, fmt: str) -> N
     policies = select_policies(watchlist, names)
     ctx = open_context(watchlist)
     say = click.echo if fmt == "text" else _quiet
-    records = [check_one(ctx, policy, say) for policy in policies]
-    alerts = None if no_send else dispatch_alerts(ctx, say)
+    # Under --format json stdout carries the JSON only: console alerts go to stderr meanwhile.
+    with contextlib.redirect_stdout(sys.stderr) if fmt == "json" else contextlib.nullcontext():
+        records = [check_one(ctx, policy, say) for policy in policies]
+        alerts = None if no_send else dispatch_alerts(ctx, say)
     if fmt == "json":
         click.echo(json.dumps({"checks": records, "alerts": alerts}, indent=2,
                               ensure_ascii=False))
@@ -98,7 +103,7 @@ def _quiet(message: str) -> None:
     """Text-mode lines are not printed under --format json (the JSON carries the same)."""
 
 
-def check_one(ctx: Any, policy: Policy, say: Any) -> dict[str, Any]:
+def check_one(ctx: Any, policy: Policy, say: Say) -> dict[str, Any]:
     """Backfill if due, then check: the result's JSON record (also said as a line)."""
     from monitor.pipeline import check as check_policy
 
@@ -116,7 +121,7 @@ def check_one(ctx: Any, policy: Policy, say: Any) -> dict[str, Any]:
     return {**{key: getattr(result, key) for key in CHECK_FIELDS}, "backfill": backfill}
 
 
-def backfill_first(ctx: Any, policy: Policy, say: Any) -> str | None:
+def backfill_first(ctx: Any, policy: Policy, say: Say) -> str | None:
     """A policy with `wayback` configured is backfilled before its first live check; the line
     that says how it went, or None when no backfill was due."""
     from monitor.backfill import backfill_policy, needs_backfill
@@ -134,7 +139,7 @@ def backfill_first(ctx: Any, policy: Policy, say: Any) -> str | None:
     return line
 
 
-def dispatch_alerts(ctx: Any, say: Any) -> dict[str, int]:
+def dispatch_alerts(ctx: Any, say: Say) -> dict[str, int]:
     """Send what is due: pending alerts and the daily digests whose hour has come (so a
     cron-driven `policywatch check` needs no daemon)."""
     from alerts.outbox import dispatch_digests
