@@ -410,7 +410,8 @@ def load_watchlist(path: str | Path) -> Watchlist:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigError(str(file), ["file not found (set --config or POLICYWATCH_CONFIG)"]) \
+        raise ConfigError(str(file), ["file not found (set --config or POLICYWATCH_CONFIG, or "
+                                      "write a starter with `policywatch init`)"]) \
             from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(file), [f"cannot read the file: {exc}"]) from exc
