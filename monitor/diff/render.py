@@ -118,9 +118,13 @@ def folded_lines(units: list[ChangeUnit]) -> list[str]:
         sections[section] = sections.get(section, 0) + 1
     by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda i: -i[1]))
     top = sorted(sections.items(), key=lambda i: -i[1])
-    where = ", ".join(f"{name} ({n})" for name, n in top[:5])
+    where = ", ".join(f"{_clip(name, 60)} ({n})" for name, n in top[:5])
     rest = f" and {len(top) - 5} more sections" if len(top) > 5 else ""
     return [f"  {by_kind}", f"  in {where}{rest}", "  (--all lists them)"]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _render_text(result: DiffResult, *, color: bool, title: str | None,
