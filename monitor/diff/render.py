@@ -123,8 +123,9 @@ def folded_lines(units: list[ChangeUnit]) -> list[str]:
     return [f"  {by_kind}", f"  in {where}{rest}", "  (--all lists them)"]
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip(section: str, limit: int) -> str:
+    """A long section path keeps its end, which tells sections apart."""
+    return section if len(section) <= limit else "…" + section[-(limit - 1):]
 
 
 def _render_text(result: DiffResult, *, color: bool, title: str | None,
