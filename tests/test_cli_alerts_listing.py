@@ -8,8 +8,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.changes import AlertRoute
-from storage.db import open_db
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
 from tests.support.alertdb import add_change, make_watchlist, sale_result
 from tests.support.console import policywatch
 

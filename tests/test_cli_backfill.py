@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.backfill import BackfillEvent
-from monitor.cli.errtext import short_error
-from monitor.cli.progress import BackfillProgress
+from policywatch.monitor.cli.errtext import short_error
+from policywatch.monitor.cli.progress import BackfillProgress
+from policywatch.monitor.history.backfill import BackfillEvent
 from tests.support.archive_server import ArchiveServer, Fault
 from tests.support.cases import load_named_cases
 from tests.support.config import write_watchlist

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.diff.render import FOLD_OVER
+from policywatch.monitor.diff.render import FOLD_OVER
 from tests.support.console import policywatch
 
 CITIES = [("Berlin", "Munich"), ("Paris", "Lyon"), ("Madrid", "Seville"), ("Rome", "Milan"),

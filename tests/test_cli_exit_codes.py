@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from storage.db import open_db
-from storage.versions import NewVersion, add_version
+from policywatch.storage.db import open_db
+from policywatch.storage.versions import NewVersion, add_version
 from tests.support.cases import load_named_cases
 from tests.support.config import write_watchlist
 from tests.support.console import policywatch

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from monitor.cli.initcmd import starter_text
-from monitor.watchlist import load_watchlist, parse_watchlist
+from policywatch.monitor.cli.initcmd import starter_text
+from policywatch.monitor.watchlist import load_watchlist, parse_watchlist
 from tests.support.console import policywatch
 from tests.support.pages import policy_page
 from tests.support.site import Reply, Site

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from monitor.cli.root import COMMANDS, cli
+from policywatch.monitor.cli.root import COMMANDS, cli
 from tests.support.console import policywatch
 
 
@@ -35,14 +35,14 @@ def test_root_help_imports_no_command_module() -> None:
     result = policywatch("--help", env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
-    assert "monitor.cli.root" in imported
+    assert "policywatch.monitor.cli.root" in imported
     loaded = {spec.partition(":")[0] for spec in COMMANDS.values()} & imported
     assert not loaded, f"--help imported {sorted(loaded)}"
-    assert not {"requests", "apscheduler", "lxml", "monitor.classify"} & imported
+    assert not {"requests", "apscheduler", "lxml", "policywatch.monitor.classify"} & imported
 
 
 def test_diff_command_offers_every_renderer() -> None:
-    from monitor.cli.diffcmd import FORMATS
-    from monitor.diff import FORMATS as RENDERERS
+    from policywatch.monitor.cli.diffcmd import FORMATS
+    from policywatch.monitor.diff import FORMATS as RENDERERS
 
     assert FORMATS == RENDERERS

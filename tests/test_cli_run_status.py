@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from monitor.daemon import Daemon
-from monitor.scheduler import RETRY_BASE
-from monitor.timeutil import iso, parse_iso, utcnow
-from monitor.watchlist import load_watchlist
-from storage.checks import CheckRecord, record_check
-from storage.db import open_db
+from policywatch.monitor.service.daemon import Daemon
+from policywatch.monitor.service.scheduler import RETRY_BASE
+from policywatch.monitor.timeutil import iso, parse_iso, utcnow
+from policywatch.monitor.watchlist import load_watchlist
+from policywatch.storage.checks import CheckRecord, record_check
+from policywatch.storage.db import open_db
 from tests.support.config import write_watchlist
 from tests.support.console import SCRIPT, policywatch
 

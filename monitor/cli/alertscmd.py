@@ -8,15 +8,15 @@ from uuid import uuid4
 
 import click
 
-from monitor.errors import AlertError, PolicywatchError, StorageError
-from monitor.timeutil import iso, utcnow
-from monitor.watchlist import Watchlist, load_watchlist
+from policywatch.monitor.errors import AlertError, PolicywatchError, StorageError
+from policywatch.monitor.timeutil import iso, utcnow
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
 from .root import CliState, UsageProblem, WorkFailed
 
 
 def _open(state: CliState) -> tuple[Watchlist, Any]:
-    from storage.db import open_db
+    from policywatch.storage.db import open_db
 
     watchlist = load_watchlist(state.config_path)
     return watchlist, open_db(watchlist.settings.database)
@@ -24,7 +24,7 @@ def _open(state: CliState) -> tuple[Watchlist, Any]:
 
 def _what(row: dict[str, Any]) -> str:
     """What an alert is about, in a few words."""
-    from alerts.textsafe import strip_controls
+    from policywatch.alerts.textsafe import strip_controls
 
     if row["kind"] == "operator":
         what = "operator notice: " + str(json.loads(row["payload"] or "{}").get("subject", ""))
@@ -36,7 +36,7 @@ def _what(row: dict[str, Any]) -> str:
 
 
 def _describe_row(row: dict[str, Any]) -> str:
-    from alerts.textsafe import strip_controls
+    from policywatch.alerts.textsafe import strip_controls
 
     what = _what(row)
     when = (f"sent {row['sent_at']}" if row["sent_at"] else
@@ -89,7 +89,7 @@ def alerts_group(ctx: click.Context, which: str | None, limit: int, fmt: str) ->
     Listing never sends: `policywatch alerts send` does."""
     if ctx.invoked_subcommand:
         return
-    from storage.outbox import list_alerts, status_counts
+    from policywatch.storage.outbox import list_alerts, status_counts
 
     _, db = _open(ctx.obj)
     rows = list_alerts(db, FILTERS[which] if which else None, limit)
@@ -112,7 +112,7 @@ def send(state: CliState) -> None:
 
     Exits 1 when an alert failed for good in this run.
     """
-    from alerts.outbox import dispatch_digests
+    from policywatch.alerts.outbox import dispatch_digests
 
     watchlist, db = _open(state)
     report = dispatch_digests(db, watchlist)
@@ -131,7 +131,7 @@ def send(state: CliState) -> None:
 @click.pass_obj
 def retry(state: CliState, alert_id: int) -> None:
     """Queue a failed (or waiting) alert to be sent now."""
-    from storage.outbox import requeue
+    from policywatch.storage.outbox import requeue
 
     _, db = _open(state)
     try:
@@ -147,8 +147,8 @@ def retry(state: CliState, alert_id: int) -> None:
 @click.pass_obj
 def test(state: CliState, channel: str) -> None:
     """Send a test message to CHANNEL now and say what happened (exit 1 on failure)."""
-    from alerts.compose import resolve_channel, sample_message
-    from alerts.notifiers import make_notifier
+    from policywatch.alerts.compose import resolve_channel, sample_message
+    from policywatch.alerts.notifiers import make_notifier
 
     watchlist = load_watchlist(state.config_path)
     target = resolve_channel(watchlist, channel)

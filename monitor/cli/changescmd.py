@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from monitor.watchlist import SEVERITY_NAMES as SEVERITIES
+from policywatch.monitor.watchlist import SEVERITY_NAMES as SEVERITIES
 
 from .root import CliState
 
@@ -27,9 +27,9 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
-    from monitor.diff.model import severity_rank
-    from storage.changes import list_changes
-    from storage.db import open_db
+    from policywatch.monitor.model import severity_rank
+    from policywatch.storage.changes import list_changes
+    from policywatch.storage.db import open_db
 
     from .core import select_policies, watchlist_of
 
@@ -55,8 +55,8 @@ def current_numbers(db: Any, rows: list[dict[str, Any]]) -> Callable[[str, int],
     """Each change's versions as numbers of the policy's current timeline, so that `diff NAME@N
     NAME@M` shows them. A change recorded before a re-extraction points at versions of an older
     generation: it maps to the current version in force when that version was first seen."""
-    from storage.changes import versions_first_seen
-    from storage.versions import timeline
+    from policywatch.storage.changes import versions_first_seen
+    from policywatch.storage.versions import timeline
 
     timelines = {name: timeline(db, name) for name in {row["policy"] for row in rows}}
     by_id = {v.id: v.number for versions in timelines.values() for v in versions}

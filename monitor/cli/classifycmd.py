@@ -53,7 +53,7 @@ class SegmentLabels(TypedDict):
 
 def label_segments(segments: Iterator[str], taxonomy: str) -> Iterator[SegmentLabels]:
     """One output record per segment, in input order."""
-    from monitor.classify import classify_segment
+    from policywatch.monitor.classify import classify_segment
 
     for index, text in enumerate(segments):
         shown = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"

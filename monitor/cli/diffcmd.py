@@ -25,16 +25,18 @@ def read_version_file(path: Path) -> str:
     they are (UTF-8, undecodable bytes replaced)."""
     body = path.read_bytes()
     if path.suffix.lower() in _HTML_SUFFIXES or _HTML_START.match(body[:2048]):
-        from monitor.extract import extract  # the extract stage, only needed for HTML input
+        from policywatch.monitor.extract import (
+            extract,  # the extract stage, only needed for HTML input
+        )
 
         return extract(body, content_type="text/html")
     return body.decode("utf-8-sig", errors="replace")
 
 
 def read_stored_version(state: CliState, name: str, number: int | None, day: date | None) -> str:
-    from monitor.watchlist import load_watchlist
-    from storage.db import open_db
-    from storage.versions import get_version_text
+    from policywatch.monitor.watchlist import load_watchlist
+    from policywatch.storage.db import open_db
+    from policywatch.storage.versions import get_version_text
 
     database = load_watchlist(state.config_path).settings.database
     return get_version_text(open_db(database), name, number=number, at=day)
@@ -69,8 +71,8 @@ def diff_command(state: CliState, old: str, new: str, fmt: str, show_all: bool) 
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
     NAME@YYYY-MM-DD. Material changes come first; many other changes are folded into counts
     (--all lists them); changes of form are folded into one line."""
-    from monitor.classify import classify_diff
-    from monitor.diff import diff_texts, render
+    from policywatch.monitor.classify import classify_diff
+    from policywatch.monitor.diff import diff_texts, render
 
     old_text, new_text = load_version(state, old), load_version(state, new)
     result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)

@@ -17,7 +17,7 @@ PREVIEW_SECTIONS = 12
 
 
 def starter_text() -> str:
-    return files("monitor.cli").joinpath("starter_watchlist.toml").read_text(encoding="utf-8")
+    return files("policywatch.monitor.cli").joinpath("starter_watchlist.toml").read_text(encoding="utf-8")
 
 
 @click.command()
@@ -44,7 +44,7 @@ def init(state: CliState, force: bool) -> None:
 def add(state: CliState, url: str, name: str | None, selector: str | None, title: str | None,
         dry_run: bool) -> None:
     """Fetch URL once, show what would be extracted, and append it to the watchlist."""
-    from monitor.watchlist import load_watchlist, parse_watchlist
+    from policywatch.monitor.watchlist import load_watchlist, parse_watchlist
 
     if not state.config_path.exists():
         raise UsageProblem(f"{state.config_path} does not exist: `policywatch init` writes a "
@@ -75,9 +75,9 @@ def fetch_and_extract(watchlist: Any, url: str, selector: str | None) -> str:
     with the same checks as a check; a failure is the work failing (exit 1)."""
     import requests
 
-    from monitor.errors import ContentRejected, FetchError
-    from monitor.extract import check_content, extract
-    from monitor.fetch import Fetcher
+    from policywatch.monitor.errors import ContentRejected, FetchError
+    from policywatch.monitor.extract import check_content, extract
+    from policywatch.monitor.fetch.http import Fetcher
 
     session = requests.Session()
     session.headers["User-Agent"] = watchlist.settings.user_agent

@@ -16,7 +16,7 @@ SAME_TEXT = {"extended", "merged"}
 
 
 class BackfillProgress:
-    """The progress callback of one policy's backfill (monitor.backfill.BackfillEvent)."""
+    """The progress callback of one policy's backfill (monitor.history.backfill.BackfillEvent)."""
 
     def __init__(self, policy: str, *, stream: TextIO | None = None, every: float = 10.0,
                  clock: Callable[[], float] = time.monotonic) -> None:

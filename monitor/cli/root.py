@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from monitor.errors import ConfigError, NotFound, PolicywatchError
+from policywatch.monitor.errors import ConfigError, NotFound, PolicywatchError
 
 DEFAULT_CONFIG = "watchlist.toml"
 
@@ -26,20 +26,20 @@ DEFAULT_CONFIG = "watchlist.toml"
 # --help is asked for), so `policywatch --help` and `policywatch diff` do not pay for the
 # scheduler, the classifier's regexes or requests. Adding a command is one line here.
 COMMANDS: dict[str, str] = {
-    "add": "monitor.cli.initcmd:add",
-    "alerts": "monitor.cli.alertscmd:alerts_group",
-    "backfill": "monitor.cli.backfillcmd:backfill",
-    "changes": "monitor.cli.changescmd:changes",
-    "check": "monitor.cli.core:check",
-    "classify": "monitor.cli.classifycmd:classify",
-    "diff": "monitor.cli.diffcmd:diff_command",
-    "history": "monitor.cli.core:history",
-    "init": "monitor.cli.initcmd:init",
-    "reextract": "monitor.cli.core:reextract",
-    "run": "monitor.cli.runcmd:run",
-    "show": "monitor.cli.core:show",
-    "status": "monitor.cli.runcmd:status",
-    "validate": "monitor.cli.core:validate",
+    "add": "policywatch.monitor.cli.initcmd:add",
+    "alerts": "policywatch.monitor.cli.alertscmd:alerts_group",
+    "backfill": "policywatch.monitor.cli.backfillcmd:backfill",
+    "changes": "policywatch.monitor.cli.changescmd:changes",
+    "check": "policywatch.monitor.cli.core:check",
+    "classify": "policywatch.monitor.cli.classifycmd:classify",
+    "diff": "policywatch.monitor.cli.diffcmd:diff_command",
+    "history": "policywatch.monitor.cli.core:history",
+    "init": "policywatch.monitor.cli.initcmd:init",
+    "reextract": "policywatch.monitor.cli.core:reextract",
+    "run": "policywatch.monitor.cli.runcmd:run",
+    "show": "policywatch.monitor.cli.core:show",
+    "status": "policywatch.monitor.cli.runcmd:status",
+    "validate": "policywatch.monitor.cli.core:validate",
 }
 
 

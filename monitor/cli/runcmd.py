@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from monitor.logs import LOG_FORMATS
-from monitor.timeutil import iso, utcnow
-from monitor.watchlist import Watchlist, load_watchlist
+from policywatch.monitor.service.logs import LOG_FORMATS
+from policywatch.monitor.timeutil import iso, utcnow
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
 from .root import CliState
 
@@ -46,9 +46,9 @@ def run(state: CliState, workers: int, metrics_port: int | None, metrics_host: s
 
     Reloads the watchlist on SIGHUP and when the file changes (an invalid file is refused and
     the old one kept). SIGTERM or SIGINT: running checks get --grace seconds, then exit 0."""
-    from monitor.daemon import Daemon, DaemonOptions
-    from monitor.logs import setup_logging
-    from monitor.pipeline import check  # imported now: a broken install fails at start
+    from policywatch.monitor.pipeline import check  # imported now: a broken install fails at start
+    from policywatch.monitor.service.daemon import Daemon, DaemonOptions
+    from policywatch.monitor.service.logs import setup_logging
 
     setup_logging(log_format, level=log_level)
     watchlist = load_watchlist(state.config_path)
@@ -73,10 +73,10 @@ def _exit(code: int) -> None:
 
 
 def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
-    from monitor.service.planning import planned_next_run
-    from storage.db import open_db
-    from storage.plans import planned_runs
-    from storage.status import policy_statuses
+    from policywatch.monitor.service.planning import planned_next_run
+    from policywatch.storage.db import open_db
+    from policywatch.storage.plans import planned_runs
+    from policywatch.storage.status import policy_statuses
 
     db = open_db(watchlist.settings.database)
     plans = planned_runs(db)
@@ -107,7 +107,7 @@ def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
 def _next_run_line(row: dict[str, Any]) -> str:
     """`next run 2026-03-02T03:12:00Z (retry after a transient failure)`; a planned time that
     has passed (the service is not running) says so."""
-    from monitor.service.planning import REASON_WORDS
+    from policywatch.monitor.service.planning import REASON_WORDS
 
     reason = row["next_run_reason"]
     why = REASON_WORDS.get(reason, reason)

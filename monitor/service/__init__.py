@@ -1,1 +1,2 @@
-"""The long-running service: daemon, scheduling, check pool, reload, metrics, logs."""
+"""The long-running service: daemon, scheduler, check runner, reload,
+metrics and logs."""

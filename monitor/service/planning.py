@@ -11,14 +11,14 @@ from typing import Protocol
 
 import sqlite_utils
 
-from monitor.timeutil import Clock, iso, parse_iso
-from monitor.watchlist import Policy, Watchlist
-from storage.db import write_lock
-from storage.plans import PlannedRun, forget_plan, planned_runs, save_plan
+from policywatch.monitor.timeutil import Clock, iso, parse_iso
+from policywatch.monitor.watchlist import Policy, Watchlist
+from policywatch.storage.db import write_lock
+from policywatch.storage.plans import PlannedRun, forget_plan, planned_runs, save_plan
 
 
 class Jobs(Protocol):
-    """What planning needs of monitor.scheduler.PolicyJobs."""
+    """What planning needs of monitor.service.scheduler.PolicyJobs."""
 
     def next_run(self, name: str) -> datetime | None: ...
     def retry_at(self, name: str) -> datetime | None: ...

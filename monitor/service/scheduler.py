@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.watchlist import Policy, Watchlist
+from policywatch.monitor.watchlist import Policy, Watchlist
 
 CATCHUP_SPREAD = 60.0  # seconds over which overdue and new policies are spread at start
 RETRY_BASE = 300.0  # first retry after a transient failure; doubles with each further failure
