@@ -13,6 +13,7 @@ import re
 from monitor.errors import ContentRejected
 from monitor.textnorm import normalise_key
 
+from .core import looks_like_html, too_deeply_nested
 from .decode import bom_charset, decode_body
 
 MIN_TEXT_CHARS = 200
@@ -141,8 +142,8 @@ def _is_cookie_wall(page: str, text: str, key_len: int) -> bool:
 def check_content(body: bytes, content_type: str | None, text: str, *, url: str) -> None:
     """Raise ContentRejected when a fetched page is not the policy; return None when it is.
 
-    `text` is extract()'s result for the same body. Reasons: binary_content and soft_404
-    (permanent), bot_check, cookie_wall and empty_extraction (transient).
+    `text` is extract()'s result for the same body. Reasons: binary_content, soft_404
+    and too_deeply_nested (permanent), bot_check, cookie_wall and empty_extraction (transient).
     """
     page = decode_body(body, content_type)
     problem = _binary_problem(body, content_type, page)
@@ -159,6 +160,10 @@ def check_content(body: bytes, content_type: str | None, text: str, *, url: str)
                                   transient=False)
     if _is_cookie_wall(page, text, key_len):
         raise ContentRejected(url, "cookie_wall", f"page is a consent request ({key_len} chars)")
+    if key_len < MIN_TEXT_CHARS and looks_like_html(page, content_type) and (
+            too_deeply_nested(page)):
+        raise ContentRejected(url, "too_deeply_nested", "the page nests its markup deeper than "
+                              "an HTML parser reads, even flattened", transient=False)
     if key_len < MIN_TEXT_CHARS:
         raise ContentRejected(url, "empty_extraction",
                               f"only {key_len} characters of text (need {MIN_TEXT_CHARS})")

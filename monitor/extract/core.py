@@ -101,13 +101,43 @@ def _selected_roots(doc: html.HtmlElement, selector: str,
     return roots
 
 
+# libxml2 stops reading at 256 levels of nesting (2,048 with huge_tree) and drops the rest.
+_TOO_DEEP = "Excessive depth"
+# Containers a page can nest without end; as <p> they cannot nest (each closes the one before).
+# A run of such tags becomes one paragraph break.
+_NESTABLE_TAGS = re.compile(r"(?:</?(?:div|section|article|main|aside|span|font|center|"
+                            r"blockquote|b|i|em|strong|u|small|big|a|ul|ol|li|dl|dd|table|tbody|"
+                            r"tr|td)\b[^>]*>\s*)+", re.IGNORECASE)
+
+
+def _parse_once(text: str) -> tuple[html.HtmlElement | None, bool]:
+    """(document, whether the parser gave up on its nesting depth)."""
+    parser = html.HTMLParser()
+    try:
+        doc = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None, False
+    return doc, any(_TOO_DEEP in entry.message for entry in parser.error_log)
+
+
+def too_deeply_nested(text: str) -> bool:
+    """Whether even the flattened page nests deeper than the HTML parser reads."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if not _parse_once(text)[1]:
+        return False
+    return _parse_once(_NESTABLE_TAGS.sub("<p>", text))[1]
+
+
 def _parse(text: str) -> html.HtmlElement | None:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages do).
     text = _XML_DECLARATION.sub("", text, count=1)
-    try:
-        return html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
+    doc, too_deep = _parse_once(text)
+    if too_deep:
+        # Absurd nesting (100,000 <div>s) would lose the text: read it flattened instead.
+        doc, too_deep = _parse_once(_NESTABLE_TAGS.sub("<p>", text))
+        if too_deep:
+            return None  # check_content names it: too_deeply_nested
+    return doc
 
 
 def html_to_markdown(text: str, *, selector: str | None = None,
