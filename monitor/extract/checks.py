@@ -15,6 +15,7 @@ from monitor.textnorm import normalise_key
 
 from .core import looks_like_html, too_deeply_nested
 from .decode import bom_charset, decode_body
+from .pdf import PdfUnreadable, is_pdf, pdf_to_text
 
 MIN_TEXT_CHARS = 200
 _BOT_MAX_CHARS = 1500
@@ -139,12 +140,34 @@ def _is_cookie_wall(page: str, text: str, key_len: int) -> bool:
     return _consent_share(text) >= 0.5
 
 
+def _check_pdf(body: bytes, text: str, url: str) -> None:
+    """A PDF has no markup to judge: it is the policy if it has text. One without a text layer
+    (a scan) or that cannot be read will not fix itself."""
+    key_len = len(normalise_key(text))
+    if key_len >= MIN_TEXT_CHARS:
+        return
+    try:
+        pdf_to_text(body)
+    except PdfUnreadable as exc:
+        raise ContentRejected(url, "pdf_unreadable", str(exc), transient=False) from exc
+    if key_len == 0:
+        raise ContentRejected(url, "pdf_without_text", "the PDF has no text layer (a scanned "
+                              "document?): policywatch reads text, it does no OCR",
+                              transient=False)
+    raise ContentRejected(url, "empty_extraction",
+                          f"only {key_len} characters of text in the PDF (need {MIN_TEXT_CHARS})")
+
+
 def check_content(body: bytes, content_type: str | None, text: str, *, url: str) -> None:
     """Raise ContentRejected when a fetched page is not the policy; return None when it is.
 
-    `text` is extract()'s result for the same body. Reasons: binary_content, soft_404
-    and too_deeply_nested (permanent), bot_check, cookie_wall and empty_extraction (transient).
+    `text` is extract()'s result for the same body. Reasons: binary_content, soft_404,
+    too_deeply_nested, pdf_without_text and pdf_unreadable (permanent), bot_check, cookie_wall
+    and empty_extraction (transient).
     """
+    if is_pdf(body, content_type):
+        _check_pdf(body, text, url)
+        return
     page = decode_body(body, content_type)
     problem = _binary_problem(body, content_type, page)
     if problem:

@@ -19,6 +19,7 @@ from lxml.cssselect import CSSSelector
 from .clean import disclosed_ids, drop_elements, strip_chrome
 from .decode import decode_body
 from .markdown import to_markdown
+from .pdf import PdfUnreadable, is_pdf, pdf_to_text
 from .text import repair_and_tidy
 
 _HTML_TYPES = ("html", "xml")
@@ -163,15 +164,21 @@ def extract(body: bytes | str, *, content_type: str | None = None, selector: str
             remove: Sequence[str] = ()) -> str:
     """Light Markdown policy text of a fetched page.
 
-    HTML (by content type or sniffed) is converted; text/plain and Markdown pass through. Both get
-    mojibake repair and whitespace tidying. Raises ValueError for an invalid `selector` or
-    `remove` pattern (validate them with css_error first). A selector that matches nothing gives
+    HTML (by content type or sniffed) is converted; a PDF (by type or magic) gives its text
+    layer; text/plain and Markdown pass through. All get mojibake repair and whitespace
+    tidying. Raises ValueError for an invalid `selector` or `remove` pattern (validate them
+    with css_error first). A selector that matches nothing gives
     "" (check_content then rejects the page as an empty extraction).
     """
     for pattern in ([selector] if selector else []) + list(remove):
         problem = css_error(pattern)
         if problem:
             raise ValueError(problem)
+    if isinstance(body, bytes) and is_pdf(body, content_type):
+        try:
+            return repair_and_tidy(pdf_to_text(body))
+        except PdfUnreadable:
+            return ""  # check_content says why
     text = decode_body(body, content_type) if isinstance(body, bytes) else body
     if looks_like_html(text, content_type):
         text = html_to_markdown(text, selector=selector, remove=remove)
