@@ -10,6 +10,7 @@ from monitor.context import Context
 from monitor.diff import diff_texts
 from monitor.diff.model import DiffResult
 from monitor.extract import EXTRACTOR_VERSION, is_suspect_shrink
+from monitor.extract.language import edition_change
 from monitor.textnorm import key_hash
 from monitor.timeutil import iso
 from monitor.watchlist import Policy
@@ -51,8 +52,9 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
             dismissed = check_store.drop_suspect(ctx.db, policy.name)
         return StoredText("unchanged", latest.id,
                           reason="suspect_dismissed" if dismissed else None)
-    if latest is not None and is_suspect_shrink(latest.text, text):
-        held = hold_suspect(ctx, policy, latest, text, norm_hash, snapshot_id, now)
+    suspicion = suspect_reason(latest, text, norm_hash) if latest is not None else None
+    if latest is not None and suspicion is not None:
+        held = hold_suspect(ctx, policy, latest, norm_hash, snapshot_id, now, suspicion)
         if held is not None:
             return held
     new = NewVersion(policy=policy.name, text=text, norm_hash=norm_hash,
@@ -104,22 +106,48 @@ def alert_routes(ctx: Context, policy: Policy, result: DiffResult) -> list[Alert
     return routes_for(ctx.watchlist.channels_for(policy), result)
 
 
-def hold_suspect(ctx: Context, policy: Policy, latest: Version, text: str, norm_hash: str,
-                 snapshot_id: int, now: str) -> StoredText | None:
-    """Hold an extraction that lost most of the policy until a later check confirms it.
+@dataclass(frozen=True)
+class Suspicion:
+    """Why a new text looks like the page went wrong rather than the policy changed."""
+
+    reason: str  # suspect_shrink | other_edition
+    headline: str  # for the operator, e.g. "the page now serves the French edition"
+    detail: str
+    advice: str
+
+
+def suspect_reason(latest: Version, text: str, norm_hash: str) -> Suspicion | None:
+    """A shrink that lost most of the policy, or another language edition of the page."""
+    if is_suspect_shrink(latest.text, text):
+        return Suspicion("suspect_shrink", "extraction lost most of the policy",
+                         f"the extracted text shrank from {latest.chars:,} to {len(text):,} "
+                         "characters", "If the site was redesigned, check the selector.")
+    edition = edition_change(latest.text, latest.norm_hash, text, norm_hash)
+    if edition is not None:
+        before, now = edition
+        return Suspicion("other_edition", f"the page now serves the {now} edition",
+                         f"the page now serves the {now} edition (it was in {before})",
+                         "If the site picks the language by location or headers, pin the "
+                         "edition in the URL.")
+    return None
+
+
+def hold_suspect(ctx: Context, policy: Policy, latest: Version, norm_hash: str,
+                 snapshot_id: int, now: str, suspicion: Suspicion) -> StoredText | None:
+    """Hold a text that looks like a broken page until a later check confirms it.
     Returns None once confirmed (the caller then stores it as a version)."""
     with write_lock(ctx.db):
         seen = check_store.hold_suspect(ctx.db, policy.name, norm_hash, snapshot_id, now)
-    detail = (f"the extracted text shrank from {latest.chars:,} to {len(text):,} characters; "
-              f"seen {seen} time(s)")
-    notify_operator(ctx, policy, seen, detail)
+    detail = f"{suspicion.detail}; seen {seen} time(s)"
+    notify_operator(ctx, policy, seen, detail, suspicion)
     if seen >= SUSPECT_CONFIRMATIONS:
         return None
-    return StoredText("suspect", latest.id, reason="suspect_shrink",
+    return StoredText("suspect", latest.id, reason=suspicion.reason,
                       detail=detail + "; held until a later check confirms it")
 
 
-def notify_operator(ctx: Context, policy: Policy, seen: int, detail: str) -> None:
+def notify_operator(ctx: Context, policy: Policy, seen: int, detail: str,
+                    suspicion: Suspicion) -> None:
     from alerts.outbox import enqueue_operator_notice
 
     verdict = ("held as suspect" if seen < SUSPECT_CONFIRMATIONS
@@ -127,6 +155,5 @@ def notify_operator(ctx: Context, policy: Policy, seen: int, detail: str) -> Non
     with write_lock(ctx.db):
         enqueue_operator_notice(
             ctx.db, ctx.watchlist,
-            f"policywatch: {policy.display_name}: extraction lost most of the policy ({verdict})",
-            f"{policy.url}\n{detail}\nIf the site was redesigned, check the selector.",
-            now=iso(ctx.clock()))
+            f"policywatch: {policy.display_name}: {suspicion.headline} ({verdict})",
+            f"{policy.url}\n{detail}\n{suspicion.advice}", now=iso(ctx.clock()))
