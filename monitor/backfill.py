@@ -19,6 +19,7 @@ from monitor.errors import ContentRejected, FetchError
 from monitor.extract import EXTRACTOR_VERSION, check_content, extract
 from monitor.textnorm import key_hash
 from monitor.timeutil import iso, parse_iso
+from monitor.versioning import Suspicion, suspect_reason
 from monitor.watchlist import Policy
 from monitor.wayback import ArchiveClient, Capture, shared_throttle
 from storage import archive
@@ -27,6 +28,15 @@ from storage.db import write_lock
 from storage.snapshots import SnapshotInput, get_snapshot, record_snapshot, snapshot_body
 
 log = logging.getLogger("policywatch.backfill")
+
+
+@dataclass(frozen=True)
+class _Held:
+    capture: archive.ArchiveCapture
+    snapshot: SnapshotInput
+    status: str
+    extracted: tuple[str, str]
+    suspicion: Suspicion
 
 
 @dataclass
@@ -41,12 +51,16 @@ class BackfillReport:
     changes_added: int = 0
     index_queries: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (timestamp, reason)
+    # captures that lost most of the policy or showed another language edition, and that no
+    # following capture confirmed (also in `failed`)
+    suspect: int = 0
 
     @property
     def summary(self) -> str:
         return (f"{self.listed} captures listed ({self.distinct_digests} distinct), "
                 f"{self.downloaded} downloaded, {self.versions_added} new versions, "
-                f"{self.merged} merged into existing versions, {len(self.failed)} failed")
+                f"{self.merged} merged into existing versions, {len(self.failed)} failed "
+                f"(of which {self.suspect} suspect: shrunken or another edition)")
 
 
 def client_for(ctx: Context) -> ArchiveClient:
@@ -97,12 +111,17 @@ class _Run:
         self.texts: dict[str, tuple[str, str] | str] = {}  # digest → (text, hash) | rejection
         self.undiffable: set[tuple[int, int]] = set()  # pairs whose diff raised, this run
         self.known_versions = {s.id for s in archive.timeline_spans(ctx.db, policy.name)}
+        # A capture that looks broken next to the version before it waits here for the next
+        # capture: the same text again confirms it, anything else makes it a lone bad capture.
+        self.held: _Held | None = None
+        self.until: date | None = None
 
     def now(self) -> str:
         return iso(self.ctx.clock())
 
     def execute(self, since: date | None, until: date | None) -> None:
         name = self.policy.name
+        self.until = until
         with write_lock(self.db):
             run_id = archive.start_run(self.db, name, _day(since), _day(until), self.now())
         listing = self.client.list_captures(self.policy.url, since=since, until=until)
@@ -116,6 +135,7 @@ class _Run:
                                                   for c in listing.captures], self.now())
         self.process_pending()
         self.refine_version_ends(until)
+        self.drop_held("no later capture confirmed it")
         self.record_changes()
         self.report.versions_added = len(archive.timeline_spans(self.db, name)) - len(
             self.known_versions)
@@ -134,6 +154,8 @@ class _Run:
             self.process(capture)
 
     def process(self, capture: archive.ArchiveCapture) -> None:
+        if self.held is not None and capture.timestamp == self.held.capture.timestamp:
+            return  # waiting for the next capture to decide
         stored = archive.snapshot_for_digest(self.db, self.policy.name, capture.digest)
         if stored is not None:
             snapshot = self.reused_snapshot(capture, stored)
@@ -187,7 +209,65 @@ class _Run:
 
     def place(self, capture: archive.ArchiveCapture, snapshot: SnapshotInput,
               status: str) -> None:
+        """Place a capture, or hold it while it looks broken next to the version before it."""
         extracted = self.extracted(capture.digest, snapshot)
+        if isinstance(extracted, str):
+            self.store(capture, snapshot, status, extracted)  # rejected: held one still waits
+            return
+        held = self.held
+        if held is not None and capture.timestamp > held.capture.timestamp:
+            if held.extracted[1] == extracted[1]:
+                self.held = None  # seen again: not a glitch, the page really became this
+                self.store(held.capture, held.snapshot, held.status, held.extracted)
+                self.store(capture, snapshot, status, extracted)
+                return
+            self.drop_held("the next capture showed another text")
+        suspicion = self.suspicion(capture, extracted)
+        if suspicion is not None and not self.repeated_later(capture):
+            self.drop_held("a later capture came first")  # at most one waits
+            self.held = _Held(capture, snapshot, status, extracted, suspicion)
+            return
+        self.store(capture, snapshot, status, extracted)
+
+    def repeated_later(self, capture: archive.ArchiveCapture) -> bool:
+        """Whether the archive holds the same bytes again later (the collapsed listing shows
+        only the first of a run): then the capture is confirmed, and its repeat is listed."""
+        upper = archive.next_listed(self.db, self.policy.name, capture.timestamp)
+        try:
+            listing = self.client.list_captures(self.policy.url, since=capture.timestamp,
+                                                until=upper or self.until, collapse=False)
+        except FetchError:
+            return False  # cannot tell: the next capture decides
+        self.report.index_queries += listing.queries
+        repeat = _last_repeat(listing.captures, capture, upper)
+        if repeat is not None:
+            with write_lock(self.db):
+                archive.record_listed(self.db, self.policy.name,
+                                      [(repeat.timestamp, repeat.digest, repeat.original)],
+                                      self.now())
+        return repeat is not None
+
+    def suspicion(self, capture: archive.ArchiveCapture,
+                  extracted: tuple[str, str]) -> Suspicion | None:
+        spans = [s for s in archive.timeline_spans(self.db, self.policy.name)
+                 if s.first_seen <= capture.seen_at]
+        if not spans or spans[-1].norm_hash == extracted[1]:
+            return None
+        previous = spans[-1]
+        return suspect_reason(archive.version_text(self.db, previous.id), previous.norm_hash,
+                              extracted[0], extracted[1])
+
+    def drop_held(self, why: str) -> None:
+        """The held capture was a lone bad one: record it as failed, never as a version."""
+        held, self.held = self.held, None
+        if held is None:
+            return
+        self.report.suspect += 1
+        reason = f"{held.suspicion.reason}: {held.suspicion.detail}; {why}"
+        self.store(held.capture, held.snapshot, held.status, reason)
+
+    def store(self, capture: archive.ArchiveCapture, snapshot: SnapshotInput, status: str,
+              extracted: tuple[str, str] | str) -> None:
         reason: str | None = None
         with write_lock(self.db), self.db.atomic():
             snapshot_id = record_snapshot(self.db, snapshot)

@@ -52,7 +52,8 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
             dismissed = check_store.drop_suspect(ctx.db, policy.name)
         return StoredText("unchanged", latest.id,
                           reason="suspect_dismissed" if dismissed else None)
-    suspicion = suspect_reason(latest, text, norm_hash) if latest is not None else None
+    suspicion = (suspect_reason(latest.text, latest.norm_hash, text, norm_hash)
+                 if latest is not None else None)
     if latest is not None and suspicion is not None:
         held = hold_suspect(ctx, policy, latest, norm_hash, snapshot_id, now, suspicion)
         if held is not None:
@@ -116,19 +117,21 @@ class Suspicion:
     advice: str
 
 
-def suspect_reason(latest: Version, text: str, norm_hash: str) -> Suspicion | None:
-    """A shrink that lost most of the policy, or another language edition of the page."""
-    if is_suspect_shrink(latest.text, text):
-        return Suspicion("suspect_shrink", "extraction lost most of the policy",
-                         f"the extracted text shrank from {latest.chars:,} to {len(text):,} "
-                         "characters", "If the site was redesigned, check the selector.")
-    edition = edition_change(latest.text, latest.norm_hash, text, norm_hash)
+def suspect_reason(previous: str, previous_hash: str, text: str,
+                   norm_hash: str) -> Suspicion | None:
+    """A shrink that lost most of the policy, or another language edition of the page (live
+    checks and archive captures alike)."""
+    edition = edition_change(previous, previous_hash, text, norm_hash)
     if edition is not None:
         before, now = edition
         return Suspicion("other_edition", f"the page now serves the {now} edition",
                          f"the page now serves the {now} edition (it was in {before})",
                          "If the site picks the language by location or headers, pin the "
                          "edition in the URL.")
+    if is_suspect_shrink(previous, text):
+        return Suspicion("suspect_shrink", "extraction lost most of the policy",
+                         f"the extracted text shrank from {len(previous):,} to {len(text):,} "
+                         "characters", "If the site was redesigned, check the selector.")
     return None
 
 
