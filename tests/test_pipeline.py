@@ -177,14 +177,15 @@ def test_newer_extractor_rederives_before_checking(seeded: tuple,
 
     ctx, site, _ = seeded
     check_all(ctx)
+    newer = monitor.pipeline.EXTRACTOR_VERSION + 1
     for module in (monitor.pipeline, monitor.reextract, monitor.versioning):
-        monkeypatch.setattr(module, "EXTRACTOR_VERSION", 2)
+        monkeypatch.setattr(module, "EXTRACTOR_VERSION", newer)
     outcomes = check_all(ctx)
     assert set(outcomes.values()) == {"unchanged"}
     for policy in ctx.watchlist.policies:
         versions = timeline(ctx.db, policy.name)
         assert len(versions) == 1 and versions[0].rederived
-        assert versions[0].extractor_version == 2
+        assert versions[0].extractor_version == newer
     assert ctx.db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0
 
 
