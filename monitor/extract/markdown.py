@@ -143,9 +143,10 @@ def _outside_bold(el: html.HtmlElement) -> tuple[str, bool] | None:
 
 def _bold_title(el: html.HtmlElement) -> str | None:
     """``**Title**`` (or ``**Title**:``) for a short block whose text is all bold, else None."""
-    whole = _is_bold(el)
-    if len(el) > 8 or not (whole or len(el)):
-        return None  # cheap gate: this runs on every paragraph
+    # Cheap gates first: this runs on every paragraph, and most start with plain text.
+    whole = bool(el.get("style")) and _is_bold(el)
+    if not whole and (not len(el) or len(el) > 8 or (el.text and el.text.strip())):
+        return None
     size = 0
     for piece in el.itertext():
         size += len(piece)
