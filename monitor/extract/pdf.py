@@ -28,9 +28,14 @@ class PdfUnreadable(ValueError):
     """The file is not a PDF that can be read (broken, or encrypted without an open password)."""
 
 
+_OTHER_MEDIA = ("image/", "audio/", "video/", "font/", "model/")
+
+
 def is_pdf(body: bytes, content_type: str | None) -> bool:
+    """A PDF by its declared type, or by its magic number unless declared as other media."""
     mime = (content_type or "").split(";")[0].strip().lower()
-    return mime in PDF_TYPES or body.lstrip()[:5] == PDF_MAGIC
+    return mime in PDF_TYPES or (body.lstrip()[:5] == PDF_MAGIC
+                                 and not mime.startswith(_OTHER_MEDIA))
 
 
 def _paragraph(box: str) -> str:
