@@ -42,13 +42,14 @@ def _identifier() -> Any:
 
 
 def _sample(text: str) -> str:
-    """Up to LANGUAGE_SAMPLE_CHARS of prose from the middle of the text (the start is often a
-    title, a date and a table of contents)."""
+    """Up to LANGUAGE_SAMPLE_CHARS of prose, in three windows spread over the text (the start
+    is often a title, a date and a table of contents; one section may quote another language)."""
     cleaned = _NOISE.sub(" ", text)
     if len(cleaned) <= LANGUAGE_SAMPLE_CHARS:
         return cleaned
-    start = (len(cleaned) - LANGUAGE_SAMPLE_CHARS) // 2
-    return cleaned[start:start + LANGUAGE_SAMPLE_CHARS]
+    window = LANGUAGE_SAMPLE_CHARS // 3
+    starts = [int(share * (len(cleaned) - window)) for share in (0.2, 0.5, 0.8)]
+    return " ".join(cleaned[start:start + window] for start in starts)
 
 
 def detect_language(text: str) -> str | None:

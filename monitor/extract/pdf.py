@@ -32,10 +32,13 @@ _OTHER_MEDIA = ("image/", "audio/", "video/", "font/", "model/")
 
 
 def is_pdf(body: bytes, content_type: str | None) -> bool:
-    """A PDF by its declared type, or by its magic number unless declared as other media."""
+    """A PDF by its magic number (readers accept it within the first KB), unless the server
+    says it is other media. A body declared as PDF without the magic (an HTML error page
+    served with the PDF's type) is judged as what it is."""
     mime = (content_type or "").split(";")[0].strip().lower()
-    return mime in PDF_TYPES or (body.lstrip()[:5] == PDF_MAGIC
-                                 and not mime.startswith(_OTHER_MEDIA))
+    if body.lstrip()[:5] == PDF_MAGIC:
+        return not mime.startswith(_OTHER_MEDIA)
+    return mime in PDF_TYPES and PDF_MAGIC in body[:1024]
 
 
 def _paragraph(box: str) -> str:
