@@ -15,7 +15,7 @@ from monitor.textnorm import normalise_key
 
 from .core import looks_like_html, too_deeply_nested
 from .decode import bom_charset, decode_body
-from .pdf import PdfUnreadable, is_pdf, pdf_to_text
+from .pdf import PDF_TYPES, PdfUnreadable, is_pdf, pdf_to_text
 
 MIN_TEXT_CHARS = 200
 _BOT_MAX_CHARS = 1500
@@ -66,7 +66,8 @@ def _mime(content_type: str | None) -> str:
 
 def _binary_problem(body: bytes, content_type: str | None, decoded: str) -> str | None:
     mime = _mime(content_type)
-    if mime not in _UNTYPED and not _TEXTISH_TYPES.match(mime):
+    # A body typed as PDF without being one (checked before) is judged by what it is.
+    if mime not in _UNTYPED and mime not in PDF_TYPES and not _TEXTISH_TYPES.match(mime):
         return f"content type {mime!r} is not a text page"
     if body.startswith(_BINARY_MAGIC):
         return "body is a binary file (PDF, image or archive)"
