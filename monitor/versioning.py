@@ -63,10 +63,12 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
     if latest is None:
         with write_lock(ctx.db):
             return StoredText("first_version", add_version(ctx.db, new))
-    return store_change(ctx, policy, latest, new)
+    edition = suspicion.headline if suspicion and suspicion.reason == "other_edition" else None
+    return store_change(ctx, policy, latest, new, edition=edition)
 
 
-def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion) -> StoredText:
+def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion, *,
+                 edition: str | None = None) -> StoredText:
     # Diff and classify outside the write lock: they are the slow, CPU-bound part.
     result = classify_diff(diff_texts(latest.text, new.text), latest.text, new.text)
     # The first live version after a backfill is recorded as a change but, like any first
@@ -78,7 +80,11 @@ def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion)
         result.summary = f"back to the text of version {returning}: {result.summary}"
     # A page that flips between texts (A/B tests, sections that come and go) would otherwise
     # alert again each time it returns to a text whose arrival was already reported.
-    quiet = first_live or returning is not None
+    if edition is not None:
+        result.summary = f"{edition}: {result.summary}"
+    # A switch of language edition is not a change of the policy: every sentence differs. The
+    # operator was told when it was held and when it was confirmed.
+    quiet = first_live or returning is not None or edition is not None
     routes = [] if quiet else alert_routes(ctx, policy, result)
     with write_lock(ctx.db), ctx.db.atomic():
         version_id = add_version(ctx.db, new)

@@ -19,6 +19,8 @@ from tests.support.pages import policy_page
 from tests.support.site import Reply, Site
 
 CASES = Path(__file__).parent / "cases" / "editions"
+# A channel every change is routed to, so that a quiet change is seen to be quiet.
+CHANNELS = {"ops": {"type": "console", "min_severity": "none"}}
 TEXTS = tomllib.loads((CASES / "texts.toml").read_text(encoding="utf-8"))
 
 
@@ -36,8 +38,8 @@ def operator_notices(ctx: Context) -> list[str]:
 def test_edition_case(case: dict[str, Any], tmp_path: Path) -> None:
     results = []
     with Site() as site:
-        ctx = make_context(load(write_watchlist(tmp_path, [{"name": "shop",
-                                                            "url": site.url("/privacy")}])))
+        ctx = make_context(load(write_watchlist(
+            tmp_path, [{"name": "shop", "url": site.url("/privacy")}], channels=CHANNELS)))
         for edition in case["pages"]:
             # Without validators, so that every check reads the page (no 304).
             site.set_page("/privacy", Reply(body=policy_page(TEXTS[edition]).encode(),
@@ -46,6 +48,8 @@ def test_edition_case(case: dict[str, Any], tmp_path: Path) -> None:
     assert [r.outcome for r in results] == case["outcomes"], (case["description"], results)
     assert [r.reason or "" for r in results] == case["reasons"], case["description"]
     assert len(timeline(ctx.db, "shop")) == case["versions"]
+    user_alerts = ctx.db.execute("SELECT COUNT(*) FROM alerts WHERE kind != 'operator'")
+    assert user_alerts.fetchone()[0] == case.get("alerts", 0), case["description"]
     notices = operator_notices(ctx)
     if "notice" in case:
         assert notices and all(case["notice"] in n for n in notices), notices
