@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.diff.model import DiffResult, severity_rank
+from policywatch.monitor.model import DiffResult, severity_rank
 
 from .textsafe import strip_controls
 

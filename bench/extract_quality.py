@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / ".." / "shared" / "corpus" / "pages"
 sys.path.insert(0, str(REPO))
 
-from monitor.extract import extract  # noqa: E402
+from policywatch.monitor.extract import extract  # noqa: E402
 
 # Markdown links and images: keep the text a reader sees, drop the target.
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / ".." / "shared" / "corpus" / "pages"
 sys.path.insert(0, str(REPO))
 
-from monitor.extract.language import LANGUAGE_SAMPLE_CHARS, detect_language  # noqa: E402
+from policywatch.monitor.extract.language import LANGUAGE_SAMPLE_CHARS, detect_language  # noqa: E402
 
 _LANG_ATTR = re.compile(rb"<html[^>]*\blang=[\"']?([a-zA-Z]{2})", re.IGNORECASE)
 
@@ -91,7 +91,7 @@ def main() -> int:
     texts = labelled_texts()
     languages = sorted({label for label, _ in texts})
     print(f"{len(texts)} texts labelled by <html lang>: {', '.join(languages)}")
-    run("py3langid (monitor.extract.language)", lambda: detect_language, texts)
+    run("py3langid (policywatch.monitor.extract.language)", lambda: detect_language, texts)
     run("lingua (low accuracy mode)", lingua_detector, texts)
     return 0
 

@@ -26,7 +26,7 @@ SEEDS = REPO / ".." / "shared" / "corpus" / "seeds"
 sys.path.insert(0, str(REPO))
 
 from bench.extract_quality import score  # noqa: E402
-from monitor.extract.pdf import paragraphs_to_text, pdf_to_text  # noqa: E402
+from policywatch.monitor.extract.pdf import paragraphs_to_text, pdf_to_text  # noqa: E402
 
 _FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")

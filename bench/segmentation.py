@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 HISTORIES = REPO / ".." / "shared" / "corpus" / "histories"
 sys.path.insert(0, str(REPO))
 
-from monitor.diff.blocks import split_blocks  # noqa: E402
-from monitor.diff.sentences import clean_inline, split_sentences  # noqa: E402
+from policywatch.monitor.diff.blocks import split_blocks  # noqa: E402
+from policywatch.monitor.diff.sentences import clean_inline, split_sentences  # noqa: E402
 
 _URL_END = r"[^\s.,;:!?)\]\"'\u201d]"
 # A split strictly inside one of these spans is wrong (each includes the word after an

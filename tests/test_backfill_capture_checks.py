@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import requests
 
-from monitor.backfill import backfill_policy
-from monitor.context import Context
-from monitor.extract import extract
-from monitor.textnorm import key_hash
-from storage.db import open_db
-from storage.versions import timeline
+from policywatch.monitor.context import Context
+from policywatch.monitor.extract import extract
+from policywatch.monitor.history.backfill import backfill_policy
+from policywatch.monitor.textnorm import key_hash
+from policywatch.storage.db import open_db
+from policywatch.storage.versions import timeline
 from tests.support.archive_server import ArchivedCapture, ArchiveServer, FakeTime
 from tests.support.config import load, write_watchlist
 from tests.support.pages import policy_page

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from monitor.context import Context
-from monitor.extract.language import detect_language
-from monitor.pipeline import check
-from storage.versions import timeline
+from policywatch.monitor.context import Context
+from policywatch.monitor.extract.language import detect_language
+from policywatch.monitor.pipeline import check
+from policywatch.storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.pages import policy_page
 from tests.support.site import Reply, Site

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from monitor.pipeline import check
-from storage.versions import timeline
+from policywatch.monitor.pipeline import check
+from policywatch.storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.site import Site
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import monitor.pipeline
-import monitor.versioning
-from monitor.extract import EXTRACTOR_VERSION, extract
-from monitor.pipeline import check
-from storage.versions import timeline
+import policywatch.monitor.history.versioning
+import policywatch.monitor.pipeline
+from policywatch.monitor.extract import EXTRACTOR_VERSION, extract
+from policywatch.monitor.pipeline import check
+from policywatch.storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.site import Site
 
@@ -37,9 +37,9 @@ def test_history_of_the_previous_extractor_rederives_quietly(
                                                             "url": site.url("/privacy")}])))
         policy = ctx.watchlist.policy("shop")
         with monkeypatch.context() as old:
-            for module in (monitor.pipeline, monitor.versioning):
+            for module in (policywatch.monitor.pipeline, policywatch.monitor.history.versioning):
                 old.setattr(module, "EXTRACTOR_VERSION", EXTRACTOR_VERSION - 1)
-            old.setattr(monitor.pipeline, "extract", previous_extractor)
+            old.setattr(policywatch.monitor.pipeline, "extract", previous_extractor)
             assert check(ctx, policy).outcome == "first_version"
         before = timeline(ctx.db, "shop")
         assert "**" not in before[0].text and before[0].extractor_version == EXTRACTOR_VERSION - 1

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from monitor.pipeline import check
-from storage.changes import last_change
-from storage.versions import timeline
+from policywatch.monitor.pipeline import check
+from policywatch.storage.changes import last_change
+from policywatch.storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.site import Reply, Site
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from monitor.diff.sentences import split_sentences
+from policywatch.monitor.diff.sentences import split_sentences
 
 CASES = Path(__file__).parent / "cases" / "sentences"
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from monitor.diff.segment import segment
-from monitor.pipeline import check
-from storage.changes import last_change
-from storage.versions import timeline
+from policywatch.monitor.diff.segment import segment
+from policywatch.monitor.pipeline import check
+from policywatch.storage.changes import last_change
+from policywatch.storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.pages import policy_page, shared_dir
 from tests.support.site import Site

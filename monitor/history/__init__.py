@@ -1,0 +1,2 @@
+"""A policy's history: versions, timeline placement, re-extraction and
+Wayback backfill."""
