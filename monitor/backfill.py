@@ -289,14 +289,16 @@ def _describe(policy: str, gap: archive.ChangeGap, old: str, new: str) -> NewCha
     detected_at is the first capture with the new text (when the archive saw it)."""
     from monitor.classify import classify_diff
     from monitor.diff import diff_texts
+    from monitor.history.stated_dates import date_honesty, stored_fields
 
     result = classify_diff(diff_texts(old, new), old, new)
+    honesty = date_honesty(old, new, result.material, [(u.old, u.new) for u in result.changes])
     return NewChange(
         policy=policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
         detected_at=gap.window_end, window_start=gap.window_start, window_end=gap.window_end,
         source="archive", material=result.material, severity=result.severity,
         direction=result.direction, categories=result.categories, summary=result.summary,
-        diff=result.to_json())
+        diff=result.to_json(), **stored_fields(honesty))
 
 
 def _last_repeat(captures: list[Capture], last: archive.ArchiveCapture,

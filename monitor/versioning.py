@@ -10,6 +10,7 @@ from monitor.context import Context
 from monitor.diff import diff_texts
 from monitor.diff.model import DiffResult
 from monitor.extract import EXTRACTOR_VERSION, is_suspect_shrink
+from monitor.history.stated_dates import date_honesty, stored_fields
 from monitor.textnorm import key_hash
 from monitor.timeutil import iso
 from monitor.watchlist import Policy
@@ -66,6 +67,8 @@ def store_text(ctx: Context, policy: Policy, text: str, snapshot_id: int) -> Sto
 def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion) -> StoredText:
     # Diff and classify outside the write lock: they are the slow, CPU-bound part.
     result = classify_diff(diff_texts(latest.text, new.text), latest.text, new.text)
+    honesty = date_honesty(latest.text, new.text, result.material,
+                           [(u.old, u.new) for u in result.changes])
     # The first live version after a backfill is recorded as a change but, like any first
     # version, does not alert: it is when watching started, not news.
     first_live = new.snapshot_id is not None and not has_earlier_live_snapshot(
@@ -75,7 +78,8 @@ def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion)
         result.summary = f"back to the text of version {returning}: {result.summary}"
     # A page that flips between texts (A/B tests, sections that come and go) would otherwise
     # alert again each time it returns to a text whose arrival was already reported.
-    quiet = first_live or returning is not None
+    # A change of the stated date alone is a change of form: recorded, never alerted.
+    quiet = first_live or returning is not None or honesty.kind == "date_only"
     routes = [] if quiet else alert_routes(ctx, policy, result)
     with write_lock(ctx.db), ctx.db.atomic():
         version_id = add_version(ctx.db, new)
@@ -85,7 +89,7 @@ def store_change(ctx: Context, policy: Policy, latest: Version, new: NewVersion)
             detected_at=new.seen_at, window_start=latest.last_seen, window_end=new.seen_at,
             source="live", material=result.material, severity=result.severity,
             direction=result.direction, categories=result.categories, summary=result.summary,
-            diff=result.to_json()), routes)
+            diff=result.to_json(), **stored_fields(honesty)), routes)
     return StoredText("new_version", version_id, change_id, result.severity, result.summary)
 
 

@@ -29,6 +29,12 @@ class NewChange:
     categories: Sequence[str]
     summary: str
     diff: dict[str, Any]
+    # What the change did to the date the policy states about itself (monitor.history.
+    # stated_dates): silent | date_only | backdated | consistent, and the dates (ISO).
+    date_honesty: str | None = None
+    old_stated_date: str | None = None
+    new_stated_date: str | None = None
+    stated_date_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,12 +58,14 @@ def record_change(db: sqlite_utils.Database, change: NewChange,
         db.execute(
             """INSERT INTO changes (policy, from_version_id, to_version_id, detected_at,
                window_start, window_end, source, material, severity, direction, categories,
-               summary, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               summary, diff, date_honesty, old_stated_date, new_stated_date,
+               stated_date_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (from_version_id, to_version_id) DO NOTHING""",
             [change.policy, change.from_version_id, change.to_version_id, change.detected_at,
              change.window_start, change.window_end, change.source, int(change.material),
              change.severity, change.direction, json.dumps(list(change.categories)),
-             change.summary, json.dumps(change.diff)],
+             change.summary, json.dumps(change.diff), change.date_honesty,
+             change.old_stated_date, change.new_stated_date, change.stated_date_label],
         )
         change_id = int(db.execute(
             "SELECT id FROM changes WHERE from_version_id = ? AND to_version_id = ?",
@@ -114,8 +122,34 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
         params["since"] = since
     rows = db.query(
         f"""SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
-            window_end, source, material, severity, direction, categories, summary
+            window_end, source, material, severity, direction, categories, summary,
+            date_honesty, old_stated_date, new_stated_date, stated_date_label
             FROM changes WHERE {' AND '.join(where)}
             ORDER BY COALESCE(window_end, detected_at), id""", params)
     return [{**row, "categories": json.loads(row["categories"]),
              "material": bool(row["material"])} for row in rows]
+
+
+def changes_without_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()
+                                 ) -> list[dict[str, Any]]:
+    """Changes recorded before stated dates were worked out: id, both texts, the material
+    verdict and the change units' (old, new) texts."""
+    where, params = "c.date_honesty IS NULL", list(policies)
+    if policies:
+        where += f" AND c.policy IN ({', '.join('?' for _ in policies)})"
+    rows = db.query(
+        f"""SELECT c.id, c.material, c.diff, vo.text AS old_text, vn.text AS new_text
+            FROM changes c JOIN versions vo ON vo.id = c.from_version_id
+            JOIN versions vn ON vn.id = c.to_version_id WHERE {where} ORDER BY c.id""", params)
+    out = []
+    for row in rows:
+        units = json.loads(row.pop("diff")).get("changes") or []
+        out.append({**row, "material": bool(row["material"]),
+                    "units": [(u.get("old"), u.get("new")) for u in units]})
+    return out
+
+
+def set_date_honesty(db: sqlite_utils.Database, change_id: int, kind: str, old: str | None,
+                     new: str | None, label: str | None) -> None:
+    db.execute("""UPDATE changes SET date_honesty = ?, old_stated_date = ?, new_stated_date = ?,
+                  stated_date_label = ? WHERE id = ?""", [kind, old, new, label, change_id])

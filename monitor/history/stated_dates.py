@@ -18,10 +18,14 @@ For each change, one of:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 HonestyKind = Literal["silent", "date_only", "backdated", "consistent"]
 HONESTY_KINDS: tuple[HonestyKind, ...] = ("silent", "date_only", "backdated", "consistent")
@@ -67,11 +71,19 @@ _LABELS: dict[str, dict[str, list[str]]] = {
                r"(?:in\s+vigore|efficace|valid[oa])\s+(?:dal|a\s+partire\s+dal)"],
     },
 }
-_LABEL = re.compile(
-    r"(?<![^\W_])(?:" + "|".join(
-        f"(?P<{kind}_{lang}_{n}>{pattern})" for kind, langs in _LABELS.items()
-        for lang, patterns in langs.items() for n, pattern in enumerate(patterns))
-    + r")(?![^\W_])", re.IGNORECASE)
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    """All labels in one pattern, compiled on first use (it costs a few milliseconds, which
+    the start-up of a command that never reads a date should not pay)."""
+    return re.compile(
+        r"(?<![^\W_])(?:" + "|".join(
+            f"(?P<{kind}_{lang}_{n}>{pattern})" for kind, langs in _LABELS.items()
+            for lang, patterns in langs.items() for n, pattern in enumerate(patterns))
+        + r")(?![^\W_])", re.IGNORECASE)
+
+
 _YEAR_ANYWHERE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _LOOKBACK = 120  # characters before a year searched for its label
 _GAP_MAX = 30  # characters between a label and its date: ": ", " on Monday, ", "** le "
@@ -94,15 +106,24 @@ MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in nam
 _MONTH = r"(?<![^\W_])(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_DATE_FORMS = [
-    re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
-    re.compile(rf"{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+|del\s+)?{_YEAR}",
-               re.IGNORECASE),
-    re.compile(r"(?P<year>(?:19|20)\d\d)([-/.])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<a>[0-3]?\d)(?P<sep>[-/.])(?P<b>[0-3]?\d)(?P=sep)"
-               r"(?P<year>(?:19|20)\d\d)(?!\d)"),
-    re.compile(rf"{_MONTH}(?:,?\s+|-)(?:de\s+|del\s+)?{_YEAR}", re.IGNORECASE),
-]
+
+
+@cache
+def _date_forms() -> tuple[re.Pattern[str], ...]:
+    """The date forms, compiled on first use: month day year, day month year (with "of",
+    "de", "1er", "5."), year-month-day, numeric day and month either way, month year."""
+    return (
+        re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
+        re.compile(rf"{_DAY}\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+|del\s+)?{_YEAR}",
+                   re.IGNORECASE),
+        re.compile(r"(?P<year>(?:19|20)\d\d)([-/.])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)"
+                   r"(?!\d)"),
+        re.compile(r"(?<!\d)(?P<a>[0-3]?\d)(?P<sep>[-/.])(?P<b>[0-3]?\d)(?P=sep)"
+                   r"(?P<year>(?:19|20)\d\d)(?!\d)"),
+        re.compile(rf"{_MONTH}(?:,?\s+|-)(?:de\s+|del\s+)?{_YEAR}", re.IGNORECASE),
+    )
+
+
 @dataclass(frozen=True)
 class StatedDate:
     """A date a policy states about itself, the label it stands by, and the text around it."""
@@ -124,7 +145,7 @@ def stated_dates(text: str) -> list[StatedDate]:
     for year in _YEAR_ANYWHERE.finditer(text):
         line_start = text.rfind("\n", 0, year.start()) + 1
         low = max(line_start, year.start() - _LOOKBACK)
-        for label in _LABEL.finditer(text, low, year.start()):
+        for label in _label_pattern().finditer(text, low, year.start()):
             if label.start() not in found:
                 stated = _stated_at(text, label, line_start)
                 if stated is not None:
@@ -170,7 +191,7 @@ def _short_sentence(line: str, at: int) -> bool:
 
 def _dateless_words(text: str) -> list[str]:
     text = _LINK_TARGET.sub(" ", text)
-    for form in _DATE_FORMS:
+    for form in _date_forms():
         text = form.sub(" ", text)
     return re.findall(r"[^\W\d_]+", text)
 
@@ -187,7 +208,7 @@ def parse_date(window: str, *, english: bool = True, within: int = _GAP_MAX
     """The first date starting within `within` characters of the window's start. Numeric
     dates are day first unless the label is English (then month first), or the numbers say."""
     best: tuple[int, date, Literal["day", "month"]] | None = None
-    for form in _DATE_FORMS:
+    for form in _date_forms():
         for match in form.finditer(window, 0, len(window)):
             if match.start() > within:
                 break
@@ -257,9 +278,35 @@ _NOT_WORD = re.compile(r"\W+")
 
 
 def _undated(text: str) -> str:
-    for form in _DATE_FORMS:
+    for form in _date_forms():
         text = form.sub(" ", text)
     return _NOT_WORD.sub("", text).lower()
+
+
+def stored_fields(honesty: DateHonesty) -> dict[str, str | None]:
+    """The change row's columns for this verdict (storage.changes.NewChange's fields)."""
+    return {"date_honesty": honesty.kind,
+            "old_stated_date": honesty.old.iso() if honesty.old else None,
+            "new_stated_date": honesty.new.iso() if honesty.new else None,
+            "stated_date_label": honesty.label}
+
+
+def fill_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()) -> int:
+    """Work out and store the verdict of changes recorded without one (before this existed);
+    returns how many. The classifier's stored material verdict is used, as when recorded."""
+    from storage.changes import changes_without_date_honesty, set_date_honesty
+    from storage.db import write_lock
+
+    missing = changes_without_date_honesty(db, policies)
+    verdicts = [(row["id"], date_honesty(row["old_text"], row["new_text"], row["material"],
+                                         row["units"])) for row in missing]
+    if verdicts:
+        with write_lock(db), db.atomic():
+            for change_id, honesty in verdicts:
+                fields = stored_fields(honesty)
+                set_date_honesty(db, change_id, honesty.kind, fields["old_stated_date"],
+                                 fields["new_stated_date"], fields["stated_date_label"])
+    return len(verdicts)
 
 
 def honesty_note(kind: str | None, label: str | None, old: str | None,
