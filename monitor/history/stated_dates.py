@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -132,34 +132,42 @@ class StatedDate:
     precision: Literal["day", "month"]
     label: str  # as written, e.g. "Last Updated", "Dernière mise à jour"
     kind: Literal["updated", "effective"]
-    context: str
+    context: str  # the line it is on
+    written: str = ""  # the date as written
+    language: str = "en"  # of the label: en, fr, de, es, it
 
     def iso(self) -> str:
         return self.day.isoformat() if self.precision == "day" else self.day.isoformat()[:7]
 
 
-def stated_dates(text: str) -> list[StatedDate]:
+def stated_dates(text: str, day_first: bool | None = None) -> list[StatedDate]:
     """Every labelled date of the text, in reading order. Every date has a four-digit year:
-    only the text just before each year is searched for a label, which keeps this fast."""
+    only the text just before each year is searched for a label, which keeps this fast.
+    `day_first` decides numeric dates such as 09/05/2021 (None: what the text's own numeric
+    dates show, else by the label's language)."""
+    if day_first is None:
+        day_first = numeric_order(text)
     found: dict[int, StatedDate] = {}
     for year in _YEAR_ANYWHERE.finditer(text):
         line_start = text.rfind("\n", 0, year.start()) + 1
         low = max(line_start, year.start() - _LOOKBACK)
         for label in _label_pattern().finditer(text, low, year.start()):
             if label.start() not in found:
-                stated = _stated_at(text, label, line_start)
+                stated = _stated_at(text, label, line_start, day_first)
                 if stated is not None:
                     found[label.start()] = stated
     return [found[k] for k in sorted(found)]
 
 
-def _stated_at(text: str, label: re.Match[str], line_start: int) -> StatedDate | None:
+def _stated_at(text: str, label: re.Match[str], line_start: int,
+               day_first: bool | None) -> StatedDate | None:
     """The date after this label, if one follows it closely."""
     window = text[label.end():label.end() + _GAP_MAX + 40].split("\n", 1)[0]
     written = " ".join(label.group().split())
     name = next(k for k, v in label.groupdict().items() if v)
     kind_name, lang, _ = name.split("_")
-    parsed = parse_date(window, english=lang == "en")
+    english = lang == "en" if day_first is None else not day_first
+    parsed = parse_date(window, english=english)
     if parsed is None:
         return None
     line_end = text.find("\n", label.end())
@@ -168,7 +176,8 @@ def _stated_at(text: str, label: re.Match[str], line_start: int) -> StatedDate |
         return None  # "Effective January 1, 2020, the CCPA allows...": a date, not the policy's
     kind: Literal["updated", "effective"] = (
         "effective" if kind_name == "effective" else "updated")
-    return StatedDate(parsed[0], parsed[1], written, kind, line.strip()[:200])
+    return StatedDate(parsed.day, parsed.precision, written, kind, line.strip()[:200],
+                      parsed.written, lang)
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'*_(\[#]*[A-Z\u00c0-\u00de])|\s[|\u2022\u00b7]\s")
@@ -196,28 +205,49 @@ def _dateless_words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+", text)
 
 
-def stated_date(text: str) -> StatedDate | None:
+_NUMERIC_DATE = re.compile(r"(?<!\d)([0-3]?\d)[-/.]([0-3]?\d)[-/.](?:19|20)\d\d(?!\d)")
+
+
+def numeric_order(text: str) -> bool | None:
+    """True when the text writes numeric dates day first (some has a first number above 12),
+    False when month first, None when it does not show."""
+    for match in _NUMERIC_DATE.finditer(text):
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            return True
+        if second > 12 >= first:
+            return False
+    return None
+
+
+def stated_date(text: str, day_first: bool | None = None) -> StatedDate | None:
     """The date the policy states about itself: the latest of its labelled dates (a policy
     listing its past revisions states the newest as its own), None when it states none."""
-    dates = stated_dates(text)
+    dates = stated_dates(text, day_first)
     return max(dates, key=lambda d: d.day) if dates else None
 
 
+class ParsedDate(NamedTuple):
+    day: date
+    precision: Literal["day", "month"]
+    written: str
+
+
 def parse_date(window: str, *, english: bool = True, within: int = _GAP_MAX
-               ) -> tuple[date, Literal["day", "month"]] | None:
+               ) -> ParsedDate | None:
     """The first date starting within `within` characters of the window's start. Numeric
     dates are day first unless the label is English (then month first), or the numbers say."""
-    best: tuple[int, date, Literal["day", "month"]] | None = None
+    best: tuple[int, ParsedDate] | None = None
     for form in _date_forms():
         for match in form.finditer(window, 0, len(window)):
             if match.start() > within:
                 break
             parsed = _to_date(match, english)
             if parsed is not None and (best is None or match.start() < best[0]):
-                best = (match.start(), *parsed)
+                best = (match.start(), ParsedDate(*parsed, match.group()))
             if parsed is not None:
                 break
-    return (best[1], best[2]) if best else None
+    return best[1] if best else None
 
 
 def _to_date(match: re.Match[str], english: bool) -> tuple[date, Literal["day", "month"]] | None:
@@ -255,7 +285,10 @@ def date_honesty(old_text: str, new_text: str, material: bool,
                  units: Iterable[tuple[str | None, str | None]]) -> DateHonesty:
     """What the change did to the stated date. `material` is the classifier's verdict and
     `units` the (old, new) texts of the differ's change units."""
-    old, new = stated_date(old_text), stated_date(new_text)
+    # A UK policy's 09/05/2021 is 9 May: when one version shows its numeric order, both use it.
+    order = numeric_order(old_text)
+    order = numeric_order(new_text) if order is None else order
+    old, new = stated_date(old_text, order), stated_date(new_text, order)
     moved = (old.iso() if old else None) != (new.iso() if new else None)
     kind: HonestyKind = "consistent"
     if old is not None and new is not None and new.day < old.day:
