@@ -22,12 +22,15 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import sqlite_utils
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -87,33 +90,37 @@ def build(parts: list[list[str]], count: int) -> list[str]:
     return texts
 
 
-def store_all(database: Path, texts: list[str]) -> None:
-    db = open_db(database)
-    for n, text in enumerate(texts):
+def store(db: sqlite_utils.Database, texts: list[str], start: int = 0) -> None:
+    for n, text in enumerate(texts, start=start):
         add_version(db, NewVersion(
             policy="bench", text=text, norm_hash=f"bench-{n}", extractor_version=1,
-            snapshot_id=None, seen_at=f"2024-01-01T00:00:{n:02d}.000000Z"))
+            snapshot_id=None, seen_at=f"2024-01-01T00:{n // 60:02d}:{n % 60:02d}.000000Z"))
 
 
-def timed_cold(database: Path) -> float:
-    db = open_db(database)
-    db.execute("DELETE FROM blame_states")
+def fresh_copy(template: Path, folder: Path) -> Path:
+    """A copy of the database with every version and no stored blame state."""
+    target = folder / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, target)
+    return target
+
+
+def timed_cold(template: Path, folder: Path) -> float:
+    db = open_db(fresh_copy(template, folder))
     analysed_block.cache_clear()
     started = time.perf_counter()
     blame_policy(db, "bench")
     return time.perf_counter() - started
 
 
-def timed_extend(database: Path, texts: list[str]) -> tuple[float, float]:
+def timed_extend(folder: Path, texts: list[str]) -> tuple[float, float]:
     """(extend, stored): blame of the last version from the stored state of the one before,
     then again with its own state stored."""
-    db = open_db(database)
-    db.execute("DELETE FROM blame_states")
-    db.execute("DELETE FROM versions WHERE id = (SELECT MAX(id) FROM versions)")
+    db = open_db(folder / "extend.db")
+    store(db, texts[:-1])
     blame_policy(db, "bench")
-    add_version(db, NewVersion(policy="bench", text=texts[-1], norm_hash="bench-last",
-                               extractor_version=1, snapshot_id=None,
-                               seen_at="2024-01-01T00:59:59.000000Z"))
+    store(db, texts[-1:], start=len(texts) - 1)
     analysed_block.cache_clear()
     started = time.perf_counter()
     result = blame_policy(db, "bench")
@@ -124,11 +131,11 @@ def timed_extend(database: Path, texts: list[str]) -> tuple[float, float]:
     return extend, time.perf_counter() - started
 
 
-def timed_cli(folder: Path) -> float:
+def timed_cli(template: Path, folder: Path) -> float:
+    database = fresh_copy(template, folder)
     (folder / "watchlist.toml").write_text(
-        f'[settings]\ndatabase = "{folder / "bench.db"}"\n\n[[policy]]\nname = "bench"\n'
+        f'[settings]\ndatabase = "{database}"\n\n[[policy]]\nname = "bench"\n'
         'url = "https://example.invalid/privacy"\n', encoding="utf-8")
-    open_db(folder / "bench.db").execute("DELETE FROM blame_states")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "from monitor.cli import main; main()", "--config",
                     str(folder / "watchlist.toml"), "blame", "bench"], check=True,
@@ -153,10 +160,13 @@ def main() -> None:
           f"{words(texts[-1]):,} words in the last ({words(texts[0]):,} in the first)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        store_all(folder / "bench.db", texts)
-        cold = [timed_cold(folder / "bench.db") for _ in range(args.repeat)]
-        extend, stored = timed_extend(folder / "bench.db", texts)
-        cli = timed_cli(folder)
+        template = folder / "template.db"
+        db = open_db(template, migrate_schema=True)
+        store(db, texts)
+        db.conn.close()
+        cold = [timed_cold(template, folder) for _ in range(args.repeat)]
+        extend, stored = timed_extend(folder, texts)
+        cli = timed_cli(template, folder)
     verdict = "met" if max(cold) <= TARGET_SECONDS else "NOT met"
     print(f"cold blame of version {len(texts)}: median {statistics.median(cold):.3f} s, "
           f"max {max(cold):.3f} s over {args.repeat} runs (target <= {TARGET_SECONDS:.1f} s: "
