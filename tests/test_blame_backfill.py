@@ -15,6 +15,7 @@ from monitor.backfill import backfill_policy
 from monitor.context import Context
 from monitor.history.policy_blame import BlameLine, PolicyBlame, VersionRef, blame_policy
 from monitor.pipeline import check
+from storage.changes import policy_changes
 from storage.db import open_db
 from tests.support.archive_server import ArchiveServer, FakeTime, history_captures
 from tests.support.config import load, write_watchlist
@@ -64,6 +65,9 @@ def test_backfilled_history_blames_to_capture_timestamps(archive: ArchiveServer,
                   session=requests.Session(), clock=fake.clock, sleep=fake.sleep)
     policy = watchlist.policies[0]
     assert backfill_policy(ctx, policy).failed == []
+    changes = policy_changes(ctx.db, "pol")
+    assert len(changes) == len(texts) - 1
+    assert {c["date_honesty"] for c in changes} == {"consistent"}  # it states no date
     result = blame_policy(ctx.db, "pol")
     assert result.timeline_length == len(texts)
     first = [captures[0].timestamp for captures in plan]  # the first capture of each text

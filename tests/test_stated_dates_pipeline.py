@@ -17,6 +17,7 @@ from alerts.render_email import render_html, render_text
 from alerts.render_slack import slack_payload
 from monitor.cli.root import cli
 from monitor.context import Context
+from monitor.history.stated_dates import version_stated_dates
 from monitor.pipeline import check
 from storage.changes import policy_changes
 from storage.outbox import get_alert
@@ -71,6 +72,8 @@ def test_a_date_only_change_is_recorded_and_never_alerts(env: tuple) -> None:
     changes = policy_changes(ctx.db, "northwind")
     assert [c["date_honesty"] for c in changes] == ["silent", "date_only"]
     assert len(change_alert_ids(ctx)) == 1  # the sale only
+    assert [(n, d.iso() if d else None) for n, d in version_stated_dates(ctx.db, "northwind")] \
+        == [(1, "2024-03-01"), (2, "2024-03-01"), (3, "2024-04-09")]
 
 
 def test_changes_shows_the_verdict_and_fills_in_older_changes(env: tuple) -> None:

@@ -25,8 +25,7 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
-    from monitor.history.stated_dates import fill_date_honesty, honesty_note
-    from storage.changes import list_changes
+    from monitor.history.stated_dates import dated_changes
     from storage.db import open_db
     from storage.versions import timeline
 
@@ -35,15 +34,12 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
     watchlist = watchlist_of(state)
     selected = [p.name for p in select_policies(watchlist, names)]
     db = open_db(watchlist.settings.database)
-    fill_date_honesty(db, selected)  # changes recorded before stated dates were read
-    rows = list_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
-                        min_rank=severity_rank(min_severity))
+    rows = dated_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
+                         min_rank=severity_rank(min_severity))
     numbers = {v.id: v.number for name in selected for v in timeline(db, name)}
     for row in rows:
         row["from_version"] = numbers.get(row.pop("from_version_id"))
         row["to_version"] = numbers.get(row.pop("to_version_id"))
-        row["date_note"] = honesty_note(row["date_honesty"], row["stated_date_label"],
-                                        row["old_stated_date"], row["new_stated_date"])
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

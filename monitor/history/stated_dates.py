@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -340,6 +340,31 @@ def fill_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()) -
                 set_date_honesty(db, change_id, honesty.kind, fields["old_stated_date"],
                                  fields["new_stated_date"], fields["stated_date_label"])
     return len(verdicts)
+
+
+def dated_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
+                  since: str | None = None, min_rank: int = 0) -> list[dict[str, Any]]:
+    """storage.changes.list_changes rows, each with its stated-date verdict (`date_honesty`,
+    `old_stated_date`, `new_stated_date`, `stated_date_label`) and `date_note`, the line to
+    show a reader (None when there is nothing to say). For `changes` and the report."""
+    from storage.changes import list_changes
+
+    fill_date_honesty(db, policies)
+    rows = list_changes(db, policies, since=since, min_rank=min_rank)
+    for row in rows:
+        row["date_note"] = honesty_note(row["date_honesty"], row["stated_date_label"],
+                                        row["old_stated_date"], row["new_stated_date"])
+    return rows
+
+
+def version_stated_dates(db: sqlite_utils.Database, policy: str
+                         ) -> list[tuple[int, StatedDate | None]]:
+    """(version number, the date it states about itself) for each version, oldest first."""
+    from storage.versions import timeline
+
+    versions = timeline(db, policy)
+    order = next((o for o in (numeric_order(v.text) for v in versions) if o is not None), None)
+    return [(v.number, stated_date(v.text, order)) for v in versions]
 
 
 def honesty_note(kind: str | None, label: str | None, old: str | None,
