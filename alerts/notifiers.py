@@ -9,10 +9,12 @@ import requests
 
 from monitor.watchlist import AlertChannel
 
+from .apprise_notifier import AppriseNotifier
 from .console_notifier import ConsoleNotifier
 from .email_notifier import EmailNotifier
 from .message import AlertMessage
 from .slack_notifier import SlackNotifier
+from .webhook_notifier import WebhookNotifier
 
 
 class Notifier(Protocol):
@@ -36,6 +38,8 @@ NOTIFIERS: dict[str, NotifierType] = {
     "email": EmailNotifier,
     "slack": SlackNotifier,
     "console": ConsoleNotifier,
+    "webhook": WebhookNotifier,
+    "apprise": AppriseNotifier,
 }
 
 

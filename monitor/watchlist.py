@@ -22,8 +22,9 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 SEVERITY_NAMES = ("none", "low", "medium", "high")
-CHANNEL_TYPES = ("email", "slack", "console")
-SECRET_KEYS = {"password": "password_env", "webhook_url": "webhook_url_env"}
+CHANNEL_TYPES = ("email", "slack", "console", "webhook", "apprise")
+SECRET_KEYS = {"password": "password_env", "webhook_url": "webhook_url_env", "url": "url_env",
+               "secret": "secret_env", "urls": "urls_env"}
 
 
 def parse_duration(value: str) -> int:
@@ -135,6 +136,8 @@ CHANNEL_KEYS: dict[str, set[str]] = {
     "email": {"host", "port", "security", "username", "password_env", "from", "to", "timeout"},
     "slack": {"webhook_url_env", "timeout", "username"},
     "console": {"stream"},
+    "webhook": {"url_env", "secret_env", "timeout", "allow_private_address"},
+    "apprise": {"urls_env", "format", "allow_private_address"},
 }
 
 
