@@ -21,9 +21,9 @@ from typing import Any
 
 import requests
 
-from monitor.errors import AlertError
-from monitor.netguard import Resolver, resolve_host
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.errors import AlertError
+from policywatch.monitor.fetch.netguard import Resolver, resolve_host
+from policywatch.monitor.watchlist import AlertChannel
 
 from .guard import guard_channel_url
 from .message import AlertMessage, one_line

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from monitor.diff.model import ChangeUnit, DiffResult, Span
-from monitor.errors import NotFound
-from monitor.watchlist import DEFAULT_CONSOLE, AlertChannel, Watchlist
-from storage import outbox
-from storage.outbox import AlertRow
+from policywatch.monitor.errors import NotFound
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span
+from policywatch.monitor.watchlist import DEFAULT_CONSOLE, AlertChannel, Watchlist
+from policywatch.storage import outbox
+from policywatch.storage.outbox import AlertRow
 
 from .message import (
     SUBJECT_PREFIX,

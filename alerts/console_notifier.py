@@ -9,7 +9,7 @@ from typing import TextIO
 
 import requests
 
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.watchlist import AlertChannel
 
 from .message import AlertMessage
 from .render_email import render_text

@@ -17,10 +17,10 @@ from email.utils import formatdate
 
 import requests
 
-from monitor.errors import AlertError
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.channels import DEFAULT_PORTS, DEFAULT_TIMEOUT
+from policywatch.monitor.errors import AlertError
+from policywatch.monitor.watchlist import AlertChannel
 
-from .config import DEFAULT_PORTS, DEFAULT_TIMEOUT
 from .message import AlertMessage
 from .render_email import render_html, render_text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.diff.model import DiffResult, severity_rank
+from policywatch.monitor.model import DiffResult, severity_rank
 
 from .textsafe import strip_controls
 
@@ -129,7 +129,7 @@ def change_view(row: dict[str, Any], *, title: str | None = None,
 
 def _date_note(row: dict[str, Any]) -> str | None:
     """Said in an alert when the stated date did not follow the text (silent) or went back."""
-    from monitor.history.stated_dates import honesty_note
+    from policywatch.monitor.history.stated_dates import honesty_note
 
     if row.get("date_honesty") not in ("silent", "backdated"):
         return None

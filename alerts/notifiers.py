@@ -7,7 +7,7 @@ from typing import Protocol
 
 import requests
 
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.watchlist import AlertChannel
 
 from .apprise_notifier import AppriseNotifier
 from .console_notifier import ConsoleNotifier

@@ -22,12 +22,12 @@ from uuid import uuid4
 import requests
 import sqlite_utils
 
-from monitor.errors import AlertError, PolicywatchError
-from monitor.timeutil import Clock, iso, utcnow
-from monitor.watchlist import Watchlist
-from storage import outbox
-from storage.db import write_lock
-from storage.outbox import AlertRow
+from policywatch.monitor.errors import AlertError, PolicywatchError
+from policywatch.monitor.timeutil import Clock, iso, utcnow
+from policywatch.monitor.watchlist import Watchlist
+from policywatch.storage import outbox
+from policywatch.storage.db import write_lock
+from policywatch.storage.outbox import AlertRow
 
 from .compose import compose, resolve_channel
 from .dispatchlock import dispatcher_lock

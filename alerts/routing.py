@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.diff.model import DiffResult, severity_rank
-from monitor.watchlist import AlertChannel
-from storage.changes import AlertRoute
+from policywatch.monitor.model import DiffResult, severity_rank
+from policywatch.monitor.watchlist import AlertChannel
+from policywatch.storage.changes import AlertRoute
 
 
 def relevant_severity(channel: AlertChannel, result: DiffResult) -> str:

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 import requests
 
-from monitor.errors import AlertError
-from monitor.httputil import parse_retry_after
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.channels import DEFAULT_TIMEOUT
+from policywatch.monitor.errors import AlertError
+from policywatch.monitor.fetch.httputil import parse_retry_after
+from policywatch.monitor.watchlist import AlertChannel
 
-from .config import DEFAULT_TIMEOUT
 from .message import AlertMessage
 from .render_slack import slack_payload
 from .textsafe import strip_controls

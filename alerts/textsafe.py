@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.timeutil import parse_iso
+from policywatch.monitor.timeutil import parse_iso
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidirectional overrides that can
 # make a terminal or mail client show text in a misleading order.

@@ -16,12 +16,12 @@ from collections.abc import Mapping
 
 import requests
 
-from monitor.errors import AlertError
-from monitor.httputil import parse_retry_after
-from monitor.netguard import Resolver, resolve_host
-from monitor.watchlist import AlertChannel
+from policywatch.monitor.channels import DEFAULT_TIMEOUT
+from policywatch.monitor.errors import AlertError
+from policywatch.monitor.fetch.httputil import parse_retry_after
+from policywatch.monitor.fetch.netguard import Resolver, resolve_host
+from policywatch.monitor.watchlist import AlertChannel
 
-from .config import DEFAULT_TIMEOUT
 from .guard import guard_channel_url
 from .message import AlertMessage
 from .render_webhook import webhook_body

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.backfill import backfill_policy  # noqa: E402
-from monitor.context import open_context  # noqa: E402
-from storage import archive as archive_store  # noqa: E402
+from policywatch.monitor.context import open_context  # noqa: E402
+from policywatch.monitor.history.backfill import backfill_policy  # noqa: E402
+from policywatch.storage import archive as archive_store  # noqa: E402
 from tests.support.archive_server import (  # noqa: E402
     ArchiveServer,
     corpus_history,

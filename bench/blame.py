@@ -35,10 +35,10 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor.diff.segment import analysed_block  # noqa: E402
-from monitor.history.policy_blame import blame_policy  # noqa: E402
-from storage.db import open_db  # noqa: E402
-from storage.versions import NewVersion, add_version  # noqa: E402
+from policywatch.monitor.diff.segment import analysed_block  # noqa: E402
+from policywatch.monitor.history.policy_blame import blame_policy  # noqa: E402
+from policywatch.storage.db import open_db  # noqa: E402
+from policywatch.storage.versions import NewVersion, add_version  # noqa: E402
 
 HISTORIES = (ROOT / ".." / "shared" / "corpus" / "histories").resolve()
 TARGET_SECONDS = 2.0
@@ -137,7 +137,7 @@ def timed_cli(template: Path, folder: Path) -> float:
         f'[settings]\ndatabase = "{database}"\n\n[[policy]]\nname = "bench"\n'
         'url = "https://example.invalid/privacy"\n', encoding="utf-8")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from monitor.cli import main; main()", "--config",
+    subprocess.run([sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config",
                     str(folder / "watchlist.toml"), "blame", "bench"], check=True,
                    stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - started

@@ -28,8 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from monitor.classify import classify_diff  # noqa: E402
-from monitor.diff.model import CATEGORIES, SEVERITIES, DiffResult, severity_rank  # noqa: E402
+from policywatch.monitor.classify import classify_diff  # noqa: E402
+from policywatch.monitor.model import CATEGORIES, SEVERITIES, DiffResult, severity_rank  # noqa: E402
 
 HISTORIES = REPO.parent / "shared" / "corpus" / "histories"
 
@@ -165,7 +165,7 @@ def main() -> int:
     if not HISTORIES.exists():
         print(f"skipped: {HISTORIES} not found (../shared beside the checkout)")
         return 0
-    from monitor.diff import diff_texts  # the differ (issue 4)
+    from policywatch.monitor.diff import diff_texts  # the differ (issue 4)
 
     return run(diff_texts, args)
 

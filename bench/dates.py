@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor.classify import classify_diff  # noqa: E402
-from monitor.diff import diff_texts  # noqa: E402
-from monitor.history.stated_dates import (  # noqa: E402
+from policywatch.monitor.classify import classify_diff  # noqa: E402
+from policywatch.monitor.diff import diff_texts  # noqa: E402
+from policywatch.monitor.history.stated_dates import (  # noqa: E402
     HONESTY_KINDS,
     StatedDate,
     date_honesty,

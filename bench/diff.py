@@ -25,9 +25,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from monitor.classify import classify_diff
-from monitor.diff import DiffResult, diff_texts
-from monitor.diff.segment import analysed_block
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import DiffResult, diff_texts
+from policywatch.monitor.diff.segment import analysed_block
 
 HISTORIES = (Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
              / "histories").resolve()

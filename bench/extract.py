@@ -22,7 +22,7 @@ LIMIT_BYTES = 300 * 1024
 
 sys.path.insert(0, str(REPO))
 
-from monitor.extract import extract  # noqa: E402
+from policywatch.monitor.extract import extract  # noqa: E402
 from tests.support.pages import policy_page  # noqa: E402
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from monitor.classify.opp115 import OPP115_CATEGORIES  # noqa: E402
-from monitor.cli.classifycmd import label_segments, read_segments  # noqa: E402
+from policywatch.monitor.classify.opp115 import OPP115_CATEGORIES  # noqa: E402
+from policywatch.monitor.cli.classifycmd import label_segments, read_segments  # noqa: E402
 
 OPP115_DIR = REPO.parent / "shared" / "corpus" / "opp115"
 

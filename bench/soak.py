@@ -268,7 +268,7 @@ def main() -> int:
     watchlist = write_watchlist(workdir, ports, args.policies, args.interval, control_port)
     metrics_port = free_port()
     env = {**os.environ, "SOAK_SLACK_URL": f"http://127.0.0.1:{control_port}/slack"}
-    command = [sys.executable, "-c", "from monitor.cli import main; main()", "--config",
+    command = [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config",
                str(watchlist), "run", "--workers", str(args.workers), "--metrics-port",
                str(metrics_port), "--log-level", "WARNING", "--dispatch-interval", "2",
                "--catchup-spread", str(args.interval)]
@@ -381,8 +381,8 @@ def report(args: argparse.Namespace, daemon: subprocess.Popen[bytes], metrics_po
 
 
 def print_latency(workdir: Path, since: str) -> None:
-    from storage.db import open_db
-    from storage.status import check_durations
+    from policywatch.storage.db import open_db
+    from policywatch.storage.status import check_durations
 
     durations = check_durations(open_db(workdir / "soak.db", migrate_schema=False), since)
     unchanged = sorted(ms for outcome_name, ms in durations if outcome_name == "unchanged")

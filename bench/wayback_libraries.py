@@ -18,7 +18,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.wayback import ArchiveClient  # noqa: E402
+from policywatch.monitor.fetch.wayback import ArchiveClient  # noqa: E402
 from tests.support.archive_server import (  # noqa: E402
     ArchivedCapture,
     ArchiveServer,

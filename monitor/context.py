@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import requests
 import sqlite_utils
 
-from monitor.netguard import Resolver, resolve_host
-from monitor.timeutil import Clock, utcnow
-from monitor.watchlist import Watchlist
+from policywatch.monitor.fetch.netguard import Resolver, resolve_host
+from policywatch.monitor.timeutil import Clock, utcnow
+from policywatch.monitor.watchlist import Watchlist
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Context:
 def open_context(watchlist: Watchlist, *, session: requests.Session | None = None,
                  clock: Clock = utcnow, sleep: Callable[[float], None] = time.sleep) -> Context:
     """A Context on the watchlist's database (created and migrated if needed)."""
-    from storage.db import open_db
+    from policywatch.storage.db import open_db
 
     db = open_db(watchlist.settings.database)
     http = session or requests.Session()

@@ -7,16 +7,16 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from monitor.context import Context
-from monitor.errors import ContentRejected, FetchError
-from monitor.extract import EXTRACTOR_VERSION, check_content, extract
-from monitor.fetch import FetchedPage, Fetcher
-from monitor.timeutil import iso
-from monitor.versioning import StoredText, store_text
-from monitor.watchlist import Policy
-from storage import checks as check_store
-from storage.db import write_lock
-from storage.snapshots import SnapshotInput, record_snapshot
+from policywatch.monitor.context import Context
+from policywatch.monitor.errors import ContentRejected, FetchError
+from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
+from policywatch.monitor.fetch.http import FetchedPage, Fetcher
+from policywatch.monitor.history.versioning import StoredText, store_text
+from policywatch.monitor.timeutil import iso
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage import checks as check_store
+from policywatch.storage.db import write_lock
+from policywatch.storage.snapshots import SnapshotInput, record_snapshot
 
 log = logging.getLogger("policywatch.check")
 
@@ -90,7 +90,7 @@ def remember_validators(ctx: Context, policy: Policy, page: FetchedPage, snapsho
 
 def store_unchanged(ctx: Context, policy: Policy) -> CheckResult:
     """A 304: the page is as it was, so the latest version was seen again."""
-    from storage.versions import latest_version, mark_seen
+    from policywatch.storage.versions import latest_version, mark_seen
 
     latest = latest_version(ctx.db, policy.name)
     if latest is None:
@@ -124,7 +124,7 @@ def notify_operator_once(ctx: Context, policy: Policy, reason: str, detail: str)
     previous = check_store.last_check(ctx.db, policy.name)
     if previous and previous["outcome"] == "failed" and previous["reason"] == reason:
         return
-    from alerts.outbox import enqueue_operator_notice
+    from policywatch.alerts.outbox import enqueue_operator_notice
 
     with write_lock(ctx.db):
         enqueue_operator_notice(
@@ -150,8 +150,8 @@ def finish(ctx: Context, policy: Policy, result: CheckResult, started: datetime)
 def rederive_if_stale(ctx: Context, policy: Policy) -> None:
     """A newer extractor re-derives the stored history first, so its different output of the
     same page is not mistaken for a change of the policy."""
-    from monitor.reextract import reextract_policy
-    from storage.versions import timeline_extractor_version
+    from policywatch.monitor.history.reextract import reextract_policy
+    from policywatch.storage.versions import timeline_extractor_version
 
     current = timeline_extractor_version(ctx.db, policy.name)
     if current is not None and current < EXTRACTOR_VERSION:

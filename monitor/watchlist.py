@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from monitor.errors import ConfigError
+from policywatch.monitor.errors import ConfigError
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -205,7 +205,7 @@ def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple
 
 
 def _css_ok(problems: _Problems, where: str, key: str, selector: str) -> None:
-    from monitor.extract import css_error  # lazy: extraction pulls in lxml
+    from policywatch.monitor.extract import css_error  # lazy: extraction pulls in lxml
 
     error = css_error(selector)
     if error:
@@ -329,7 +329,7 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
 
 
 def _check_channel_categories(problems: _Problems, where: str, categories: tuple[str, ...]) -> None:
-    from monitor.diff.model import CATEGORIES
+    from policywatch.monitor.model import CATEGORIES
 
     for category in categories:
         if category not in CATEGORIES:
@@ -343,7 +343,7 @@ ChannelValidator = Callable[[dict[str, Any], str, Callable[[str, str | None, str
 
 def _channel_validators() -> dict[str, ChannelValidator]:
     # The alerts package knows what each channel type needs; imported lazily (config only).
-    from alerts.config import CHANNEL_VALIDATORS
+    from policywatch.monitor.channels import CHANNEL_VALIDATORS
 
     return CHANNEL_VALIDATORS
 

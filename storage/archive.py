@@ -17,8 +17,8 @@ from itertools import pairwise
 
 import sqlite_utils
 
-from monitor.timeutil import from_archive_timestamp, iso
-from storage.versions import NewVersion, add_version, mark_seen
+from policywatch.monitor.timeutil import from_archive_timestamp, iso
+from policywatch.storage.versions import NewVersion, add_version, mark_seen
 
 DONE = ("stored", "duplicate")
 

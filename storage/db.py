@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from monitor.errors import StorageError
+from policywatch.monitor.errors import StorageError
 
 from .migrations import migrate
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.errors import NotFound, StorageError
+from policywatch.monitor.errors import NotFound, StorageError
 
 
 @dataclass(frozen=True)

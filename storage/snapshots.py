@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.errors import NotFound
+from policywatch.monitor.errors import NotFound
 
 
 @dataclass(frozen=True)

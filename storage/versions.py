@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.errors import NotFound
-from monitor.timeutil import day_end
+from policywatch.monitor.errors import NotFound
+from policywatch.monitor.timeutil import day_end
 
 
 @dataclass(frozen=True)

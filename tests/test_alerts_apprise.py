@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from alerts.message import AlertMessage, preview_view
-from alerts.outbox import dispatch_pending
-from alerts.render_markdown import md, render_markdown
-from storage.changes import AlertRoute
-from storage.db import open_db
-from storage.outbox import get_alert
+from policywatch.alerts.message import AlertMessage, preview_view
+from policywatch.alerts.outbox import dispatch_pending
+from policywatch.alerts.render_markdown import md, render_markdown
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert
 from tests.support.alertdb import FakeClock, add_change, make_watchlist, sale_result
 from tests.support.config import RecordedSleep
 from tests.support.slack import SlackReply

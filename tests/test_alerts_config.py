@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from monitor.errors import ConfigError
-from monitor.watchlist import parse_watchlist
+from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.watchlist import parse_watchlist
 from tests.support.config import watchlist_text
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "alerts" / "channels.toml")

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from alerts.email_notifier import header_message_id
-from alerts.outbox import IN_PASS_TRIES, dispatch_pending
-from monitor.timeutil import iso, parse_iso
-from storage.changes import AlertRoute, message_id
-from storage.db import open_db
-from storage.outbox import get_alert, requeue
+from policywatch.alerts.email_notifier import header_message_id
+from policywatch.alerts.outbox import IN_PASS_TRIES, dispatch_pending
+from policywatch.monitor.timeutil import iso, parse_iso
+from policywatch.storage.changes import AlertRoute, message_id
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert, requeue
 from tests.support.alertdb import (
     POLICY_URL,
     FakeClock,

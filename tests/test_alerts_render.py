@@ -17,13 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alerts.message import AlertMessage, ChangeView, UnitView, change_subject
-from alerts.outbox import dispatch_pending
-from alerts.render_email import MAX_UNITS, render_html, render_text
-from alerts.render_slack import MAX_BLOCK_TEXT, MAX_BLOCKS, slack_payload
-from monitor.diff.model import ChangeUnit, DiffResult, Span
-from storage.changes import AlertRoute
-from storage.db import open_db
+from policywatch.alerts.message import AlertMessage, ChangeView, UnitView, change_subject
+from policywatch.alerts.outbox import dispatch_pending
+from policywatch.alerts.render_email import MAX_UNITS, render_html, render_text
+from policywatch.alerts.render_slack import MAX_BLOCK_TEXT, MAX_BLOCKS, slack_payload
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
 from tests.support.alertdb import FakeClock, add_change, make_watchlist
 from tests.support.config import RecordedSleep
 from tests.support.slack import SlackReceiver
@@ -54,7 +54,7 @@ def hostile_result(text: str, units: int = 1) -> DiffResult:
 
 
 def message_for(result: DiffResult) -> AlertMessage:
-    from alerts.message import preview_view
+    from policywatch.alerts.message import preview_view
 
     view = preview_view("kareo", result, title="Kareo privacy policy",
                         url="https://kareo.example/privacy")

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from alerts.routing import routes_for
-from monitor.classify import classify_diff
-from monitor.diff import diff_texts
-from monitor.diff.model import DiffResult
-from monitor.watchlist import DEFAULT_CONSOLE, parse_watchlist
-from storage.changes import AlertRoute
-from storage.db import open_db
-from storage.outbox import due_alerts
+from policywatch.alerts.routing import routes_for
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import diff_texts
+from policywatch.monitor.model import DiffResult
+from policywatch.monitor.watchlist import DEFAULT_CONSOLE, parse_watchlist
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import due_alerts
 from tests.support.alertdb import add_change, alert_rows
 from tests.support.config import watchlist_text
 

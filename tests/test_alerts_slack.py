@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from alerts.outbox import dispatch_pending
-from alerts.render_slack import block_id
-from monitor.timeutil import iso
-from storage.changes import AlertRoute, message_id
-from storage.db import open_db
-from storage.outbox import get_alert
+from policywatch.alerts.outbox import dispatch_pending
+from policywatch.alerts.render_slack import block_id
+from policywatch.monitor.timeutil import iso
+from policywatch.storage.changes import AlertRoute, message_id
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert
 from tests.support.alertdb import POLICY_URL, FakeClock, add_change, make_watchlist, sale_result
 from tests.support.config import RecordedSleep
 from tests.support.slack import WEBHOOK_PATH, SlackReceiver, SlackReply

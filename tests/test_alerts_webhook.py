@@ -13,11 +13,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from alerts.outbox import dispatch_pending
-from alerts.render_webhook import SCHEMA_PATH
-from storage.changes import AlertRoute, message_id
-from storage.db import open_db
-from storage.outbox import get_alert
+from policywatch.alerts.outbox import dispatch_pending
+from policywatch.alerts.render_webhook import SCHEMA_PATH
+from policywatch.storage.changes import AlertRoute, message_id
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert
 from tests.support.alertdb import POLICY_URL, FakeClock, add_change, make_watchlist, sale_result
 from tests.support.config import RecordedSleep
 from tests.support.slack import SlackReply
@@ -157,7 +157,7 @@ def test_alerts_test_reaches_both_channel_types(kind: str, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from monitor.cli import cli
+    from policywatch.monitor.cli import cli
 
     if kind == "apprise":
         pytest.importorskip("apprise", reason="the apprise extra is not installed")
@@ -185,7 +185,7 @@ def test_alerts_test_reaches_both_channel_types(kind: str, tmp_path: Path,
 def test_the_readme_receiver_snippet_verifies_a_real_signature() -> None:
     import re
 
-    from alerts.webhook_notifier import signature
+    from policywatch.alerts.webhook_notifier import signature
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     [snippet] = [block for block in re.findall(r"```python\n(.*?)```", readme, re.DOTALL)

@@ -17,18 +17,18 @@ from typing import Any
 import pytest
 import requests
 
-from monitor.backfill import BackfillReport, backfill_policy, needs_backfill
-from monitor.context import Context
-from monitor.extract import extract
-from monitor.textnorm import key_hash
-from monitor.timeutil import from_archive_timestamp, iso
-from monitor.watchlist import Policy
-from storage import archive as archive_store
-from storage.changes import policy_changes
-from storage.db import open_db
-from storage.outbox import list_alerts
-from storage.snapshots import policy_snapshots
-from storage.versions import timeline
+from policywatch.monitor.context import Context
+from policywatch.monitor.extract import extract
+from policywatch.monitor.history.backfill import BackfillReport, backfill_policy, needs_backfill
+from policywatch.monitor.textnorm import key_hash
+from policywatch.monitor.timeutil import from_archive_timestamp, iso
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage import archive as archive_store
+from policywatch.storage.changes import policy_changes
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import list_alerts
+from policywatch.storage.snapshots import policy_snapshots
+from policywatch.storage.versions import timeline
 from tests.support.archive_server import (
     ArchivedCapture,
     ArchiveServer,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from monitor.cli.root import cli
-from storage import archive as archive_store
-from storage.db import open_db
+from policywatch.monitor.cli.root import cli
+from policywatch.storage import archive as archive_store
+from policywatch.storage.db import open_db
 from tests.support.archive_server import ArchiveServer, Fault, history_captures
 from tests.support.config import write_watchlist
 from tests.test_backfill import (
@@ -117,7 +117,7 @@ def test_a_killed_backfill_resumes_to_the_same_history(archive: ArchiveServer,
     config = write_watchlist(tmp_path / "killed", [{"name": "pol", "url": URL, "wayback": True}],
                              {"archive_url": archive.base_url, **FAST})
     process = subprocess.Popen(
-        [sys.executable, "-c", "from monitor.cli import main; main()", "--config", str(config),
+        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config", str(config),
          "backfill"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))})

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from storage import archive as archive_store
-from storage.snapshots import policy_snapshots
-from storage.versions import timeline
+from policywatch.storage import archive as archive_store
+from policywatch.storage.snapshots import policy_snapshots
+from policywatch.storage.versions import timeline
 from tests.support.archive_server import ArchiveServer, Fault
 from tests.test_backfill import Env, clean_run_dump, dump, history, make_env
 

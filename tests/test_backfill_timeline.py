@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 import requests
 
-from monitor.backfill import backfill_policy, needs_backfill
-from monitor.context import Context
-from monitor.pipeline import check
-from monitor.timeutil import iso
-from monitor.watchlist import Policy
-from storage.changes import policy_changes
-from storage.db import open_db
-from storage.outbox import list_alerts
-from storage.versions import timeline
+from policywatch.monitor.context import Context
+from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
+from policywatch.monitor.pipeline import check
+from policywatch.monitor.timeutil import iso
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage.changes import policy_changes
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import list_alerts
+from policywatch.storage.versions import timeline
 from tests.support.archive_server import (
     ArchivedCapture,
     ArchiveServer,

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import monitor.cli  # noqa: F401  (registers every command on the root group)
-from monitor.cli.root import cli
-from monitor.history.policy_blame import blame_policy
-from storage.db import open_db
-from storage.versions import NewVersion, add_version
+import policywatch.monitor.cli  # noqa: F401  (registers every command on the root group)
+from policywatch.monitor.cli.root import cli
+from policywatch.monitor.history.policy_blame import blame_policy
+from policywatch.storage.db import open_db
+from policywatch.storage.versions import NewVersion, add_version
 from tests.support.config import write_watchlist
 
 CASES = Path(__file__).parent / "cases" / "blame" / "histories.toml"

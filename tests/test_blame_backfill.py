@@ -11,12 +11,17 @@ from pathlib import Path
 import pytest
 import requests
 
-from monitor.backfill import backfill_policy
-from monitor.context import Context
-from monitor.history.policy_blame import BlameLine, PolicyBlame, VersionRef, blame_policy
-from monitor.pipeline import check
-from storage.changes import policy_changes
-from storage.db import open_db
+from policywatch.monitor.context import Context
+from policywatch.monitor.history.backfill import backfill_policy
+from policywatch.monitor.history.policy_blame import (
+    BlameLine,
+    PolicyBlame,
+    VersionRef,
+    blame_policy,
+)
+from policywatch.monitor.pipeline import check
+from policywatch.storage.changes import policy_changes
+from policywatch.storage.db import open_db
 from tests.support.archive_server import ArchiveServer, FakeTime, history_captures
 from tests.support.config import load, write_watchlist
 from tests.support.pages import policy_page

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from monitor.diff.segment import Segment
-from monitor.history.blame import Lineage, blame_texts
+from policywatch.monitor.diff.segment import Segment
+from policywatch.monitor.history.blame import Lineage, blame_texts
 
 CASES = Path(__file__).parent / "cases" / "blame"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.classify import classify_diff
-from monitor.diff import diff_texts
-from monitor.diff.model import CATEGORIES, SEVERITIES, DiffResult
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import diff_texts
+from policywatch.monitor.model import CATEGORIES, SEVERITIES, DiffResult
 from tests.support.cases import load_named_cases
 
 CASE_DIR = Path(__file__).parent / "cases" / "classify"

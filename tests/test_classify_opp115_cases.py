@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.classify import classify_segment
-from monitor.classify.opp115 import OPP115_CATEGORIES
+from policywatch.monitor.classify import classify_segment
+from policywatch.monitor.classify.opp115 import OPP115_CATEGORIES
 from tests.support.cases import load_named_cases
 
 CASE_DIR = Path(__file__).parent / "cases" / "opp115"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor.classify.opp115 import (
+from policywatch.monitor.classify.opp115 import (
     COMPILED,
     OPP115_CATEGORIES,
     OTHER,
@@ -18,8 +18,8 @@ from monitor.classify.opp115 import (
     label_opp115,
     scores,
 )
-from monitor.classify.opp115_cues import CUES
-from monitor.cli.root import cli
+from policywatch.monitor.classify.opp115_cues import CUES
+from policywatch.monitor.cli.root import cli
 
 OPP115_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "opp115"
 

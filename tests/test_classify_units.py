@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor.classify import classify_diff, classify_segment
-from monitor.classify.opp115 import OPP115_CATEGORIES
-from monitor.classify.quantity import ages, durations, longest, notice_days
-from monitor.classify.scope import facts_in
-from monitor.cli.root import cli
-from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult
+from policywatch.monitor.classify import classify_diff, classify_segment
+from policywatch.monitor.classify.opp115 import OPP115_CATEGORIES
+from policywatch.monitor.classify.quantity import ages, durations, longest, notice_days
+from policywatch.monitor.classify.scope import facts_in
+from policywatch.monitor.cli.root import cli
+from policywatch.monitor.model import CATEGORIES, ChangeUnit, DiffResult
 
 
 def unit(kind: str, old: str | None, new: str | None, **extra: object) -> ChangeUnit:

@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from monitor.context import Context
-from monitor.daemon import Daemon, DaemonOptions
-from monitor.timeutil import iso, utcnow
-from monitor.watchlist import Policy, Watchlist, load_watchlist
-from storage.checks import CheckRecord, recent_checks, record_check
-from storage.db import open_db
-from storage.status import last_completed_check_times
+from policywatch.monitor.context import Context
+from policywatch.monitor.service.daemon import Daemon, DaemonOptions
+from policywatch.monitor.timeutil import iso, utcnow
+from policywatch.monitor.watchlist import Policy, Watchlist, load_watchlist
+from policywatch.storage.checks import CheckRecord, recent_checks, record_check
+from policywatch.storage.db import open_db
+from policywatch.storage.status import last_completed_check_times
 from tests.support.config import write_watchlist
 
 HOUR = "1h"
@@ -350,7 +350,7 @@ class TransientResult(Result):
 
 def test_transient_failures_are_retried_soon_with_a_doubling_delay(
         tmp_path: Path, daemons: list[Daemon]) -> None:
-    from monitor.scheduler import RETRY_BASE, retry_delay
+    from policywatch.monitor.service.scheduler import RETRY_BASE, retry_delay
 
     wl = make_watchlist(tmp_path, policies(("daily", "d.test"), ("gone", "g.test"),
                                            interval="1d"))

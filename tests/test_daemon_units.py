@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from monitor.logs import setup_logging
-from monitor.reload import WatchlistWatcher
-from monitor.runner import HostLimits, HostQueues, Task, host_of
-from monitor.scheduler import first_run, next_run_from, plan_reload
-from monitor.watchlist import load_watchlist, parse_watchlist
+from policywatch.monitor.service.logs import setup_logging
+from policywatch.monitor.service.reload import WatchlistWatcher
+from policywatch.monitor.service.runner import HostLimits, HostQueues, Task, host_of
+from policywatch.monitor.service.scheduler import first_run, next_run_from, plan_reload
+from policywatch.monitor.watchlist import load_watchlist, parse_watchlist
 from tests.support.config import watchlist_text, write_watchlist
 
 CASES = Path(__file__).parent / "cases" / "daemon"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from monitor.diff import ChangeUnit, diff_texts
-from monitor.diff.segment import segment
+from policywatch.monitor.diff import ChangeUnit, diff_texts
+from policywatch.monitor.diff.segment import segment
 
 CASES = Path(__file__).parent / "cases" / "diff"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import monitor.cli  # noqa: F401  (registers every command on the root group)
-from monitor.cli.root import cli
-from storage.db import open_db
-from storage.versions import NewVersion, add_version
+import policywatch.monitor.cli  # noqa: F401  (registers every command on the root group)
+from policywatch.monitor.cli.root import cli
+from policywatch.storage.db import open_db
+from policywatch.storage.versions import NewVersion, add_version
 from tests.support.config import write_watchlist
 
 OLD = "# Sharing\n\nWe do not sell your data. We keep logs for 30 days.\n"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.diff import apply_units, diff_placed, diff_texts
-from monitor.diff.segment import segment
-from monitor.diff.sentences import sentence_key
+from policywatch.monitor.diff import apply_units, diff_placed, diff_texts
+from policywatch.monitor.diff.segment import segment
+from policywatch.monitor.diff.sentences import sentence_key
 
 HISTORIES = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "histories"
 WORD = re.compile(r"\w+")

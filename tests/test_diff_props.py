@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.diff import apply_units, diff_placed, diff_texts
-from monitor.diff.segment import segment
-from monitor.diff.sentences import sentence_key
-from monitor.textnorm import normalise_key
+from policywatch.monitor.diff import apply_units, diff_placed, diff_texts
+from policywatch.monitor.diff.segment import segment
+from policywatch.monitor.diff.sentences import sentence_key
+from policywatch.monitor.textnorm import normalise_key
 
 WORDS = [
     "we", "collect", "share", "your", "data", "with", "partners", "may", "will", "not",

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from monitor.diff import DiffResult, diff_texts, render
+from policywatch.monitor.diff import DiffResult, diff_texts, render
 
 OLD = """# Policy
 

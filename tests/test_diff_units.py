@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.diff import Span, apply_units, diff_placed, diff_texts
-from monitor.diff.form import edit_distance
-from monitor.diff.segment import segment
+from policywatch.monitor.diff import Span, apply_units, diff_placed, diff_texts
+from policywatch.monitor.diff.form import edit_distance
+from policywatch.monitor.diff.segment import segment
 
 OLD = "# Data\n\nWe keep logs for 30 days. We share data with couriers. Contact us.\n"
 NEW = "# Data\n\nWe keep logs for 90 days. Contact us. We use cookies.\n"

@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from monitor.cli import cli
-from monitor.watchlist import load_watchlist, parse_watchlist
+from policywatch.monitor.cli import cli
+from policywatch.monitor.watchlist import load_watchlist, parse_watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
 

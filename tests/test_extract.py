@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from monitor.extract import css_error, extract
+from policywatch.monitor.extract import css_error, extract
 
 CASES = Path(__file__).parent / "cases" / "extract"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from monitor.errors import ContentRejected
-from monitor.extract import check_content, extract, is_suspect_shrink
+from policywatch.monitor.errors import ContentRejected
+from policywatch.monitor.extract import check_content, extract, is_suspect_shrink
 from tests.support.pages import (
     SAMPLE_POLICY,
     bot_check_page,

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.extract import check_content, decode_body, extract, is_suspect_shrink
-from monitor.extract.text import repair_mojibake
-from monitor.textnorm import normalise_key
+from policywatch.monitor.extract import check_content, decode_body, extract, is_suspect_shrink
+from policywatch.monitor.extract.text import repair_mojibake
+from policywatch.monitor.textnorm import normalise_key
 from tests.support.pages import SAMPLE_POLICY, policy_page, policy_text, seed_texts, shared_dir
 
 VARIANTS = [

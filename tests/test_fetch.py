@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from monitor.pipeline import check
-from storage.checks import recent_checks
-from storage.versions import timeline
+from policywatch.monitor.pipeline import check
+from policywatch.storage.checks import recent_checks
+from policywatch.storage.versions import timeline
 from tests.support import pages
 from tests.support.config import RecordedSleep, load, make_context, write_watchlist
 from tests.support.site import Reply, Site

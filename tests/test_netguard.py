@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.errors import FetchError
-from monitor.fetch import parse_retry_after
-from monitor.netguard import check_url_allowed, is_public_address
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.http import parse_retry_after
+from policywatch.monitor.fetch.netguard import check_url_allowed, is_public_address
 
 BLOCKED = ["127.0.0.1", "127.0.0.50", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
            "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1",

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from alerts.console_notifier import ConsoleNotifier
-from alerts.dispatchlock import dispatcher_lock
-from alerts.outbox import (
+from policywatch.alerts.console_notifier import ConsoleNotifier
+from policywatch.alerts.dispatchlock import dispatcher_lock
+from policywatch.alerts.outbox import (
     BACKOFF_CAP,
     MAX_ATTEMPTS,
     backoff_delay,
@@ -24,12 +24,12 @@ from alerts.outbox import (
     dispatch_pending,
     enqueue_operator_notice,
 )
-from monitor.cli.root import cli
-from monitor.timeutil import iso
-from monitor.watchlist import DEFAULT_CONSOLE
-from storage.changes import AlertRoute
-from storage.db import open_db
-from storage.outbox import get_alert, requeue
+from policywatch.monitor.cli.root import cli
+from policywatch.monitor.timeutil import iso
+from policywatch.monitor.watchlist import DEFAULT_CONSOLE
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert, requeue
 from tests.support.alertdb import FakeClock, add_change, alert_rows, make_watchlist, sale_result
 from tests.support.config import RecordedSleep
 from tests.support.smtp import SmtpServer

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from storage.changes import AlertRoute
-from storage.db import open_db
-from storage.outbox import get_alert
+from policywatch.storage.changes import AlertRoute
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import get_alert
 from tests.support.alertdb import add_change, make_watchlist, sale_result
 from tests.support.slack import SlackReceiver
 from tests.support.smtp import SmtpServer
@@ -22,7 +22,7 @@ HOOK_ENV = "PW_TEST_KILL_HOOK"
 
 def start_dispatcher(config: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", "from monitor.cli import main; main()", "--config", str(config),
+        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config", str(config),
          "alerts", "send"],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.context import Context
-from monitor.pipeline import check
-from storage.versions import timeline
+from policywatch.monitor.context import Context
+from policywatch.monitor.pipeline import check
+from policywatch.storage.versions import timeline
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.pages import SAMPLE_POLICY, policy_page, seed_texts
 from tests.support.site import Reply, Site
@@ -150,7 +150,7 @@ def test_suspect_shrink_dismissed_when_the_policy_returns(seeded: tuple) -> None
 
 
 def test_reextract_rederives_history_without_fetching_or_alerting(seeded: tuple) -> None:
-    from monitor.reextract import reextract_policy
+    from policywatch.monitor.history.reextract import reextract_policy
 
     ctx, site, paths = seeded
     check_all(ctx)
@@ -171,13 +171,13 @@ def test_reextract_rederives_history_without_fetching_or_alerting(seeded: tuple)
 
 def test_newer_extractor_rederives_before_checking(seeded: tuple,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    import monitor.pipeline
-    import monitor.reextract
-    import monitor.versioning
+    import policywatch.monitor.history.reextract
+    import policywatch.monitor.history.versioning
+    import policywatch.monitor.pipeline
 
     ctx, site, _ = seeded
     check_all(ctx)
-    for module in (monitor.pipeline, monitor.reextract, monitor.versioning):
+    for module in (policywatch.monitor.pipeline, policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
         monkeypatch.setattr(module, "EXTRACTOR_VERSION", 2)
     outcomes = check_all(ctx)
     assert set(outcomes.values()) == {"unchanged"}
@@ -193,7 +193,7 @@ def test_cli_check_history_show(seeded: tuple) -> None:
 
     from click.testing import CliRunner
 
-    from monitor.cli import cli
+    from policywatch.monitor.cli import cli
 
     ctx, site, paths = seeded
     config = str(ctx.watchlist.path)
@@ -226,18 +226,18 @@ def test_a_crashing_check_does_not_stop_the_others(seeded: tuple,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import monitor.pipeline
-    from monitor.cli import cli
+    import policywatch.monitor.pipeline
+    from policywatch.monitor.cli import cli
 
     ctx, _, _ = seeded
-    real_check = monitor.pipeline.check
+    real_check = policywatch.monitor.pipeline.check
 
     def crash_on_seed2(c: Context, policy: object) -> object:
         if getattr(policy, "name", "") == "seed2":
             raise RuntimeError("database is locked")
         return real_check(c, policy)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(monitor.pipeline, "check", crash_on_seed2)
+    monkeypatch.setattr(policywatch.monitor.pipeline, "check", crash_on_seed2)
     result = CliRunner().invoke(cli, ["--config", str(ctx.watchlist.path), "check"])
     assert result.exit_code == 0, result.output
     assert "seed2: failed: internal_error: RuntimeError: database is locked" in result.output
@@ -246,7 +246,7 @@ def test_a_crashing_check_does_not_stop_the_others(seeded: tuple,
 
 
 def test_redirect_is_followed_and_the_final_url_recorded(seeded: tuple) -> None:
-    from storage.snapshots import get_snapshot
+    from policywatch.storage.snapshots import get_snapshot
 
     ctx, site, paths = seeded
     site.set_page("/old-privacy", Reply(status=301, headers={"Location": paths["seed2"]}))
@@ -263,7 +263,7 @@ def test_config_from_environment_and_reextract_command(seeded: tuple,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from monitor.cli import cli
+    from policywatch.monitor.cli import cli
 
     ctx, _, _ = seeded
     monkeypatch.setenv("POLICYWATCH_CONFIG", str(ctx.watchlist.path))
@@ -281,7 +281,7 @@ def test_changes_command_lists_what_changed_when_and_how_much(seeded: tuple) -> 
 
     from click.testing import CliRunner
 
-    from monitor.cli import cli
+    from policywatch.monitor.cli import cli
 
     ctx, site, paths = seeded
     check_all(ctx)

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from storage.db import open_db
-from storage.status import alert_queue_depth
-from storage.versions import timeline
+from policywatch.storage.db import open_db
+from policywatch.storage.status import alert_queue_depth
+from policywatch.storage.versions import timeline
 from tests.support.config import write_watchlist
 from tests.support.pages import policy_page
 from tests.support.site import Reply, Site, html
@@ -58,7 +58,7 @@ class DaemonProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> DaemonProcess:
-        command = [sys.executable, "-c", "from monitor.cli import main; main()",
+        command = [sys.executable, "-c", "from policywatch.monitor.cli import main; main()",
                    "--config", str(self.config), "run", "--log-format", "json",
                    "--dispatch-interval", "0.5", "--watch-interval", "0.3",
                    "--catchup-spread", "0", "--grace", "3", "--workers", "2"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from monitor.classify import classify_diff
-from monitor.diff import diff_texts
-from monitor.history.stated_dates import date_honesty, honesty_note, stated_date
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.diff import diff_texts
+from policywatch.monitor.history.stated_dates import date_honesty, honesty_note, stated_date
 
 CASES = Path(__file__).parent / "cases" / "stated_dates"
 

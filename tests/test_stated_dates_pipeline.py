@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import monitor.cli  # noqa: F401  (registers every command on the root group)
-from alerts.compose import compose
-from alerts.render_email import render_html, render_text
-from alerts.render_slack import slack_payload
-from monitor.cli.root import cli
-from monitor.context import Context
-from monitor.history.stated_dates import version_stated_dates
-from monitor.pipeline import check
-from storage.changes import policy_changes
-from storage.outbox import get_alert
+import policywatch.monitor.cli  # noqa: F401  (registers every command on the root group)
+from policywatch.alerts.compose import compose
+from policywatch.alerts.render_email import render_html, render_text
+from policywatch.alerts.render_slack import slack_payload
+from policywatch.monitor.cli.root import cli
+from policywatch.monitor.context import Context
+from policywatch.monitor.history.stated_dates import version_stated_dates
+from policywatch.monitor.pipeline import check
+from policywatch.storage.changes import policy_changes
+from policywatch.storage.outbox import get_alert
 from tests.support.config import load, make_context, write_watchlist
 from tests.support.pages import SAMPLE_POLICY, policy_page
 from tests.support.site import Site

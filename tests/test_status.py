@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import monitor.cli  # noqa: F401  (registers every command on the root group)
-from monitor.cli.root import cli
-from monitor.timeutil import iso, parse_iso, utcnow
-from storage.changes import AlertRoute, NewChange, record_change
-from storage.checks import CheckRecord, record_check
-from storage.db import open_db
-from storage.outbox import mark_failed
-from storage.versions import NewVersion, add_version
+import policywatch.monitor.cli  # noqa: F401  (registers every command on the root group)
+from policywatch.monitor.cli.root import cli
+from policywatch.monitor.timeutil import iso, parse_iso, utcnow
+from policywatch.storage.changes import AlertRoute, NewChange, record_change
+from policywatch.storage.checks import CheckRecord, record_check
+from policywatch.storage.db import open_db
+from policywatch.storage.outbox import mark_failed
+from policywatch.storage.versions import NewVersion, add_version
 from tests.support.config import write_watchlist
 
 CASES = {case["name"]: case for case in tomllib.loads(

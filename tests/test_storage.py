@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from storage.changes import AlertRoute, NewChange, record_change
-from storage.db import open_db
-from storage.migrations import MIGRATIONS
-from storage.snapshots import SnapshotInput, blob_stats, record_snapshot, snapshot_body
-from storage.versions import NewVersion, add_version, get_version, mark_seen, timeline
+from policywatch.storage.changes import AlertRoute, NewChange, record_change
+from policywatch.storage.db import open_db
+from policywatch.storage.migrations import MIGRATIONS
+from policywatch.storage.snapshots import SnapshotInput, blob_stats, record_snapshot, snapshot_body
+from policywatch.storage.versions import NewVersion, add_version, get_version, mark_seen, timeline
 
 
 def snap(body: bytes, at: str) -> SnapshotInput:

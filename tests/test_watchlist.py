@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor.cli import cli
-from monitor.errors import ConfigError
-from monitor.watchlist import load_watchlist, parse_duration, parse_watchlist
+from policywatch.monitor.cli import cli
+from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.watchlist import load_watchlist, parse_duration, parse_watchlist
 
 CASES = Path(__file__).parent / "cases" / "watchlist"
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import requests
 
-from monitor.errors import FetchError
-from monitor.httputil import parse_retry_after
-from monitor.wayback import ArchiveClient, Capture, shared_throttle
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.httputil import parse_retry_after
+from policywatch.monitor.fetch.wayback import ArchiveClient, Capture, shared_throttle
 from tests.support.archive_server import ArchivedCapture, ArchiveServer, FakeTime, Fault
 
 CASES = Path(__file__).parent / "cases" / "wayback"

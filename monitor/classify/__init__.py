@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from monitor.diff.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
+from policywatch.monitor.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
 
 from .artifacts import has_holes, is_title, section_titles, unjudged
 from .document import document_pool

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
-from monitor.diff.model import ChangeUnit, DiffResult
+from policywatch.monitor.model import ChangeUnit, DiffResult
 
 from .patterns import regex
 

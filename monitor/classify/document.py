@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from monitor.diff.segment import Segment, segment
+from policywatch.monitor.diff.segment import Segment, segment
 
 from . import lexicon as lx
 from .findings import ITEM_TABLES, Finding

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from monitor.diff.model import Severity
+from policywatch.monitor.model import Severity
 
 from .lexicon import ORDINARY_PATTERNS, PURPOSE_PATTERNS, RECIPIENT_PATTERNS, SENSITIVE_PATTERNS
 from .patterns import regex

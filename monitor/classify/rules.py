@@ -3,7 +3,7 @@ added or removed whole means for the user."""
 
 from __future__ import annotations
 
-from monitor.diff.model import Severity
+from policywatch.monitor.model import Severity
 
 from .findings import (
     GROUP_NOUN,

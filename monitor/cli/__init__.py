@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from monitor.errors import PolicywatchError
+from policywatch.monitor.errors import PolicywatchError
 
 from . import (  # noqa: F401  (imported to register their commands)
     alertscmd,

@@ -9,22 +9,22 @@ from uuid import uuid4
 
 import click
 
-from monitor.errors import AlertError, PolicywatchError
-from monitor.timeutil import iso, utcnow
-from monitor.watchlist import Watchlist, load_watchlist
+from policywatch.monitor.errors import AlertError, PolicywatchError
+from policywatch.monitor.timeutil import iso, utcnow
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
 from .root import CliState, cli
 
 
 def _open(state: CliState) -> tuple[Watchlist, Any]:
-    from storage.db import open_db
+    from policywatch.storage.db import open_db
 
     watchlist = load_watchlist(state.config_path)
     return watchlist, open_db(watchlist.settings.database)
 
 
 def _describe_row(row: dict[str, Any]) -> str:
-    from alerts.textsafe import strip_controls
+    from policywatch.alerts.textsafe import strip_controls
 
     if row["kind"] == "operator":
         what = "operator notice: " + str(json.loads(row["payload"] or "{}").get("subject", ""))
@@ -52,7 +52,7 @@ def alerts_group(ctx: click.Context, status: str | None, limit: int) -> None:
     """List alerts newest first (all, --pending or --failed), or run a subcommand."""
     if ctx.invoked_subcommand:
         return
-    from storage.outbox import list_alerts, status_counts
+    from policywatch.storage.outbox import list_alerts, status_counts
 
     _, db = _open(ctx.obj)
     rows = list_alerts(db, status, limit)
@@ -69,7 +69,7 @@ def send(state: CliState) -> None:
 
     Exits 1 when an alert failed for good in this run.
     """
-    from alerts.outbox import dispatch_digests
+    from policywatch.alerts.outbox import dispatch_digests
 
     watchlist, db = _open(state)
     report = dispatch_digests(db, watchlist)
@@ -87,7 +87,7 @@ def send(state: CliState) -> None:
 @click.pass_obj
 def retry(state: CliState, alert_id: int) -> None:
     """Queue a failed (or waiting) alert to be sent now."""
-    from storage.outbox import requeue
+    from policywatch.storage.outbox import requeue
 
     _, db = _open(state)
     row = requeue(db, alert_id, iso(utcnow()))
@@ -100,8 +100,8 @@ def retry(state: CliState, alert_id: int) -> None:
 @click.pass_obj
 def test(state: CliState, channel: str) -> None:
     """Send a test message to CHANNEL now and say what happened (exit 1 on failure)."""
-    from alerts.compose import resolve_channel, sample_message
-    from alerts.notifiers import make_notifier
+    from policywatch.alerts.compose import resolve_channel, sample_message
+    from policywatch.alerts.notifiers import make_notifier
 
     watchlist = load_watchlist(state.config_path)
     target = resolve_channel(watchlist, channel)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import click
 
-from monitor.errors import FetchError
+from policywatch.monitor.errors import FetchError
 
 from .core import select_policies, watchlist_of
 from .root import CliState, cli
@@ -39,8 +39,8 @@ def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
 
     NAMES: the policies to backfill; none means every policy with `wayback` configured.
     """
-    from monitor.backfill import backfill_policy
-    from monitor.context import open_context
+    from policywatch.monitor.context import open_context
+    from policywatch.monitor.history.backfill import backfill_policy
 
     watchlist = watchlist_of(state)
     policies = (select_policies(watchlist, names) if names

@@ -11,7 +11,7 @@ import click
 from .root import CliState, cli
 
 if TYPE_CHECKING:
-    from monitor.history.policy_blame import BlameLine, PolicyBlame, VersionRef
+    from policywatch.monitor.history.policy_blame import BlameLine, PolicyBlame, VersionRef
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _PREVIOUS_MAX = 160
@@ -28,8 +28,8 @@ def blame(state: CliState, name: str, number: int | None, fmt: str) -> None:
     """Show every sentence, list item and heading of a version with the version and date it
     first appeared in this wording, its last edit and earlier wording, where it was absent, and
     each version's source (live, or archive capture with its Wayback URL)."""
-    from monitor.history.policy_blame import blame_policy
-    from storage.db import open_db
+    from policywatch.monitor.history.policy_blame import blame_policy
+    from policywatch.storage.db import open_db
 
     from .core import watchlist_of
 

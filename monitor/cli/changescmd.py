@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from monitor.diff.model import SEVERITIES, severity_rank
+from policywatch.monitor.model import SEVERITIES, severity_rank
 
 from .root import CliState, cli
 
@@ -25,9 +25,9 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
-    from monitor.history.stated_dates import dated_changes
-    from storage.db import open_db
-    from storage.versions import timeline
+    from policywatch.monitor.history.stated_dates import dated_changes
+    from policywatch.storage.db import open_db
+    from policywatch.storage.versions import timeline
 
     from .core import select_policies, watchlist_of
 

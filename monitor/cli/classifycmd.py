@@ -16,7 +16,7 @@ from typing import TypedDict
 
 import click
 
-from monitor.classify import classify_segment
+from policywatch.monitor.classify import classify_segment
 
 from .root import cli
 

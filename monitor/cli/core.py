@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from monitor.errors import ConfigError, FetchError, NotFound
-from monitor.watchlist import Policy, Watchlist, load_watchlist
+from policywatch.monitor.errors import ConfigError, FetchError, NotFound
+from policywatch.monitor.watchlist import Policy, Watchlist, load_watchlist
 
 from .root import CliState, cli
 
@@ -55,8 +55,8 @@ def check(state: CliState, names: tuple[str, ...], no_send: bool) -> None:
 
     Exits 0 even when some checks fail, 1 only when all fail.
     """
-    from monitor.context import open_context
-    from monitor.pipeline import check as check_policy
+    from policywatch.monitor.context import open_context
+    from policywatch.monitor.pipeline import check as check_policy
 
     watchlist = watchlist_of(state)
     policies = select_policies(watchlist, names)
@@ -81,7 +81,7 @@ def check(state: CliState, names: tuple[str, ...], no_send: bool) -> None:
 
 def backfill_first(ctx: Any, policy: Policy) -> None:
     """A policy with `wayback` configured is backfilled before its first live check."""
-    from monitor.backfill import backfill_policy, needs_backfill
+    from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
 
     if needs_backfill(ctx, policy):
         try:
@@ -96,7 +96,7 @@ def backfill_first(ctx: Any, policy: Policy) -> None:
 def dispatch_alerts(ctx: Any) -> None:
     """Send what is due: pending alerts and the daily digests whose hour has come (so a
     cron-driven `policywatch check` needs no daemon)."""
-    from alerts.outbox import dispatch_digests
+    from policywatch.alerts.outbox import dispatch_digests
 
     report = dispatch_digests(ctx.db, ctx.watchlist, clock=ctx.clock, session=ctx.session)
     line = getattr(report, "summary", None)
@@ -125,8 +125,8 @@ def describe(result: Any) -> str:
 @click.pass_obj
 def history(state: CliState, name: str, fmt: str) -> None:
     """List a policy's versions, oldest first."""
-    from storage.db import open_db
-    from storage.versions import timeline
+    from policywatch.storage.db import open_db
+    from policywatch.storage.versions import timeline
 
     watchlist = watchlist_of(state)
     versions = timeline(open_db(watchlist.settings.database), name)
@@ -156,8 +156,8 @@ def history(state: CliState, name: str, fmt: str) -> None:
 @click.pass_obj
 def show(state: CliState, name: str, number: int | None, at: Any) -> None:
     """Print the text of one version (the latest by default)."""
-    from storage.db import open_db
-    from storage.versions import get_version
+    from policywatch.storage.db import open_db
+    from policywatch.storage.versions import get_version
 
     if number is not None and at is not None:
         raise click.UsageError("give --version or --at, not both")
@@ -178,8 +178,8 @@ def reextract(state: CliState, names: tuple[str, ...]) -> None:
 
     Re-derived versions are marked and never count as changes of the policy.
     """
-    from monitor.context import open_context
-    from monitor.reextract import reextract_policy
+    from policywatch.monitor.context import open_context
+    from policywatch.monitor.history.reextract import reextract_policy
 
     watchlist = watchlist_of(state)
     ctx = open_context(watchlist)

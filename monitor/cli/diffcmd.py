@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from monitor.diff import FORMATS, diff_texts, render
+from policywatch.monitor.diff import FORMATS, diff_texts, render
 
 from .root import CliState, cli
 
@@ -24,16 +24,18 @@ def read_version_file(path: Path) -> str:
     they are (UTF-8, undecodable bytes replaced)."""
     body = path.read_bytes()
     if path.suffix.lower() in _HTML_SUFFIXES or _HTML_START.match(body[:2048]):
-        from monitor.extract import extract  # the extract stage, only needed for HTML input
+        from policywatch.monitor.extract import (
+            extract,  # the extract stage, only needed for HTML input
+        )
 
         return extract(body, content_type="text/html")
     return body.decode("utf-8-sig", errors="replace")
 
 
 def read_stored_version(state: CliState, name: str, number: int | None, day: date | None) -> str:
-    from monitor.watchlist import load_watchlist
-    from storage.db import open_db
-    from storage.versions import get_version_text
+    from policywatch.monitor.watchlist import load_watchlist
+    from policywatch.storage.db import open_db
+    from policywatch.storage.versions import get_version_text
 
     database = load_watchlist(state.config_path).settings.database
     return get_version_text(open_db(database), name, number=number, at=day)
@@ -65,7 +67,7 @@ def load_version(state: CliState, spec: str) -> str:
 def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
     NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
-    from monitor.classify import classify_diff
+    from policywatch.monitor.classify import classify_diff
 
     old_text, new_text = load_version(state, old), load_version(state, new)
     result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)

@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
-from monitor.logs import LOG_FORMATS, setup_logging
-from monitor.scheduler import next_run_from
-from monitor.timeutil import iso, utcnow
-from monitor.watchlist import Watchlist, load_watchlist
+from policywatch.monitor.service.logs import LOG_FORMATS, setup_logging
+from policywatch.monitor.service.scheduler import next_run_from
+from policywatch.monitor.timeutil import iso, utcnow
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
 from .root import CliState, cli
 
@@ -47,8 +47,8 @@ def run(state: CliState, workers: int, metrics_port: int | None, metrics_host: s
 
     Reloads the watchlist on SIGHUP and when the file changes (an invalid file is refused and
     the old one kept). SIGTERM or SIGINT: running checks get --grace seconds, then exit 0."""
-    from monitor.daemon import Daemon, DaemonOptions
-    from monitor.pipeline import check  # imported now: a broken install fails at start
+    from policywatch.monitor.pipeline import check  # imported now: a broken install fails at start
+    from policywatch.monitor.service.daemon import Daemon, DaemonOptions
 
     setup_logging(log_format, level=log_level)
     watchlist = load_watchlist(state.config_path)
@@ -73,8 +73,8 @@ def _exit(code: int) -> None:
 
 
 def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
-    from storage.db import open_db
-    from storage.status import policy_statuses
+    from policywatch.storage.db import open_db
+    from policywatch.storage.status import policy_statuses
 
     db = open_db(watchlist.settings.database)
     rows = []

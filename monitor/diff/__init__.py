@@ -3,8 +3,9 @@ once, marks changes of form, and highlights the words that changed."""
 
 from __future__ import annotations
 
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span
+
 from .engine import apply_units, diff_placed, diff_texts
-from .model import ChangeUnit, DiffResult, Span
 from .render import FORMATS, render
 
 __all__ = [

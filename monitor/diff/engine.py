@@ -8,9 +8,10 @@ from typing import Any
 
 from diff_match_patch import diff_match_patch
 
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span, SpanOp
+
 from .align import Op, align
 from .form import Vocabulary, is_form_only
-from .model import ChangeUnit, DiffResult, Span, SpanOp
 from .segment import Segment, segment
 
 PlacedUnit = tuple[Op, ChangeUnit | None]

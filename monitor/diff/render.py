@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import ChangeUnit, DiffResult, Span
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span
 
 FORMATS = ("text", "markdown", "html", "json")
 GROUP_SEVERITIES = ("high", "medium", "low")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .model import ChangeUnit, DiffResult, Span
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span
+
 from .render import DEFAULT_TITLE, NO_SECTION, arrange, form_line, headline
 
 _STYLE = """

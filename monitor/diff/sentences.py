@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from monitor.textnorm import _QUOTES, _ZERO_WIDTH, normalise_key
+from policywatch.monitor.textnorm import _QUOTES, _ZERO_WIDTH, normalise_key
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 # Escaped Markdown characters hide in private-use code points while the syntax is removed.

@@ -10,8 +10,8 @@ from __future__ import annotations
 import html as htmlmod
 import re
 
-from monitor.errors import ContentRejected
-from monitor.textnorm import normalise_key
+from policywatch.monitor.errors import ContentRejected
+from policywatch.monitor.textnorm import normalise_key
 
 from .decode import bom_charset, decode_body
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.textnorm import normalise_key
+from policywatch.monitor.textnorm import normalise_key
 
 _RATIO = 0.4          # current shorter than this share of the previous…
 _GONE = 0.5           # …and at least this share of the previous sentences gone…

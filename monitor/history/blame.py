@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from monitor.diff.align import Op, align
-from monitor.diff.segment import Segment, segment
-from monitor.diff.sentences import loose_key, words_of
+from policywatch.monitor.diff.align import Op, align
+from policywatch.monitor.diff.segment import Segment, segment
+from policywatch.monitor.diff.sentences import loose_key, words_of
 
 STATE_FORMAT = 1
 Gap = tuple[int, int]  # (version id it was removed in, version id it came back in)

@@ -9,12 +9,12 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.diff.segment import Segment, segment
-from monitor.errors import NotFound
-from monitor.timeutil import iso, utcnow
-from storage.blame import blame_states, save_blame_state, version_capture_urls
-from storage.db import write_lock
-from storage.versions import Version, timeline
+from policywatch.monitor.diff.segment import Segment, segment
+from policywatch.monitor.errors import NotFound
+from policywatch.monitor.timeutil import iso, utcnow
+from policywatch.storage.blame import blame_states, save_blame_state, version_capture_urls
+from policywatch.storage.db import write_lock
+from policywatch.storage.versions import Version, timeline
 
 from .blame import (
     BlameState,

@@ -327,8 +327,8 @@ def stored_fields(honesty: DateHonesty) -> dict[str, str | None]:
 def fill_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()) -> int:
     """Work out and store the verdict of changes recorded without one (before this existed);
     returns how many. The classifier's stored material verdict is used, as when recorded."""
-    from storage.changes import changes_without_date_honesty, set_date_honesty
-    from storage.db import write_lock
+    from policywatch.storage.changes import changes_without_date_honesty, set_date_honesty
+    from policywatch.storage.db import write_lock
 
     missing = changes_without_date_honesty(db, policies)
     verdicts = [(row["id"], date_honesty(row["old_text"], row["new_text"], row["material"],
@@ -347,7 +347,7 @@ def dated_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
     """storage.changes.list_changes rows, each with its stated-date verdict (`date_honesty`,
     `old_stated_date`, `new_stated_date`, `stated_date_label`) and `date_note`, the line to
     show a reader (None when there is nothing to say). For `changes` and the report."""
-    from storage.changes import list_changes
+    from policywatch.storage.changes import list_changes
 
     fill_date_honesty(db, policies)
     rows = list_changes(db, policies, since=since, min_rank=min_rank)
@@ -360,7 +360,7 @@ def dated_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
 def version_stated_dates(db: sqlite_utils.Database, policy: str
                          ) -> list[tuple[int, StatedDate | None]]:
     """(version number, the date it states about itself) for each version, oldest first."""
-    from storage.versions import timeline
+    from policywatch.storage.versions import timeline
 
     versions = timeline(db, policy)
     order = next((o for o in (numeric_order(v.text) for v in versions) if o is not None), None)

@@ -10,13 +10,13 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.diff.model import ChangeUnit, DiffResult, Span
-from monitor.textnorm import key_hash
-from monitor.timeutil import iso
-from monitor.watchlist import Watchlist, load_watchlist
-from storage.changes import AlertRoute, NewChange, record_change
-from storage.snapshots import SnapshotInput, record_snapshot
-from storage.versions import NewVersion, add_version
+from policywatch.monitor.model import ChangeUnit, DiffResult, Span
+from policywatch.monitor.textnorm import key_hash
+from policywatch.monitor.timeutil import iso
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
+from policywatch.storage.changes import AlertRoute, NewChange, record_change
+from policywatch.storage.snapshots import SnapshotInput, record_snapshot
+from policywatch.storage.versions import NewVersion, add_version
 
 from .config import write_watchlist
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import requests
 
-from monitor.context import Context
-from monitor.watchlist import Watchlist, load_watchlist
-from storage.db import open_db
+from policywatch.monitor.context import Context
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
+from policywatch.storage.db import open_db
 
 
 def toml_value(value: Any) -> str:

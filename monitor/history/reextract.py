@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.context import Context
-from monitor.errors import ContentRejected
-from monitor.extract import EXTRACTOR_VERSION, check_content, extract
-from monitor.textnorm import key_hash
-from monitor.watchlist import Policy
-from storage.db import write_lock
-from storage.snapshots import policy_snapshots, snapshot_body
-from storage.versions import NewVersion, add_version, current_generation, mark_seen
+from policywatch.monitor.context import Context
+from policywatch.monitor.errors import ContentRejected
+from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
+from policywatch.monitor.textnorm import key_hash
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage.db import write_lock
+from policywatch.storage.snapshots import policy_snapshots, snapshot_body
+from policywatch.storage.versions import NewVersion, add_version, current_generation, mark_seen
 
 
 @dataclass(frozen=True)

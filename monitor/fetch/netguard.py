@@ -12,7 +12,7 @@ import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from monitor.errors import FetchError
+from policywatch.monitor.errors import FetchError
 
 Resolver = Callable[[str], list[str]]
 

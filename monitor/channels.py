@@ -11,7 +11,7 @@ from collections.abc import Callable
 from email.utils import parseaddr
 from typing import Any
 
-from monitor.watchlist import ChannelValidator
+from policywatch.monitor.watchlist import ChannelValidator
 
 AddProblem = Callable[[str, str | None, str], None]
 

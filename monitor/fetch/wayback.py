@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 import requests
 
-from monitor.errors import FetchError
-from monitor.httputil import parse_retry_after
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.httputil import parse_retry_after
 
 TIMESTAMP = re.compile(r"^\d{14}$")
 INDEX_FIELDS = ("timestamp", "original", "mimetype", "statuscode", "digest", "length")

@@ -14,10 +14,10 @@ from urllib.parse import urljoin
 
 import requests
 
-from monitor.errors import FetchError
-from monitor.httputil import parse_retry_after
-from monitor.netguard import Resolver, check_url_allowed, resolve_host
-from monitor.watchlist import Settings
+from policywatch.monitor.errors import FetchError
+from policywatch.monitor.fetch.httputil import parse_retry_after
+from policywatch.monitor.fetch.netguard import Resolver, check_url_allowed, resolve_host
+from policywatch.monitor.watchlist import Settings
 
 __all__ = ["FetchedPage", "Fetcher", "parse_retry_after"]
 

@@ -13,8 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.errors import ConfigError
-from monitor.watchlist import Watchlist, load_watchlist
+from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
 
 @dataclass(frozen=True)

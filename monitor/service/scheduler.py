@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.watchlist import Policy, Watchlist
+from policywatch.monitor.watchlist import Policy, Watchlist
 
 CATCHUP_SPREAD = 60.0  # seconds over which overdue and new policies are spread at start
 RETRY_BASE = 300.0  # first retry after a transient failure; doubles with each further failure
@@ -58,7 +58,7 @@ def jitter_seconds(interval: int, fraction: float) -> float | None:
 
 def next_run_from(last: str | None, interval: int, now: datetime) -> datetime:
     """The next run `policywatch status` shows: last completed check + interval (now if due)."""
-    from monitor.timeutil import parse_iso
+    from policywatch.monitor.timeutil import parse_iso
 
     if last is None:
         return now

@@ -14,17 +14,22 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from monitor.context import Context
-from monitor.errors import ContentRejected, FetchError
-from monitor.extract import EXTRACTOR_VERSION, check_content, extract
-from monitor.textnorm import key_hash
-from monitor.timeutil import iso, parse_iso
-from monitor.watchlist import Policy
-from monitor.wayback import ArchiveClient, Capture, shared_throttle
-from storage import archive
-from storage.changes import NewChange, record_change
-from storage.db import write_lock
-from storage.snapshots import SnapshotInput, get_snapshot, record_snapshot, snapshot_body
+from policywatch.monitor.context import Context
+from policywatch.monitor.errors import ContentRejected, FetchError
+from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
+from policywatch.monitor.fetch.wayback import ArchiveClient, Capture, shared_throttle
+from policywatch.monitor.textnorm import key_hash
+from policywatch.monitor.timeutil import iso, parse_iso
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage import archive
+from policywatch.storage.changes import NewChange, record_change
+from policywatch.storage.db import write_lock
+from policywatch.storage.snapshots import (
+    SnapshotInput,
+    get_snapshot,
+    record_snapshot,
+    snapshot_body,
+)
 
 log = logging.getLogger("policywatch.backfill")
 
@@ -77,7 +82,7 @@ def backfill_policy(ctx: Context, policy: Policy, *, since: date | None = None,
                     ) -> BackfillReport:
     """Backfill one policy from the archive. Never raises for one bad capture (each failure is
     recorded and reported); raises FetchError when the index itself cannot be read."""
-    from monitor.pipeline import rederive_if_stale
+    from policywatch.monitor.pipeline import rederive_if_stale
 
     if since is None and policy.wayback is not None:
         since = policy.wayback.since
@@ -287,9 +292,9 @@ class _Run:
 def _describe(policy: str, gap: archive.ChangeGap, old: str, new: str) -> NewChange:
     """The change between two consecutive versions, diffed and classified like a live one;
     detected_at is the first capture with the new text (when the archive saw it)."""
-    from monitor.classify import classify_diff
-    from monitor.diff import diff_texts
-    from monitor.history.stated_dates import date_honesty, stored_fields
+    from policywatch.monitor.classify import classify_diff
+    from policywatch.monitor.diff import diff_texts
+    from policywatch.monitor.history.stated_dates import date_honesty, stored_fields
 
     result = classify_diff(diff_texts(old, new), old, new)
     honesty = date_honesty(old, new, result.material, [(u.old, u.new) for u in result.changes])

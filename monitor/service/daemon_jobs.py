@@ -17,11 +17,11 @@ import sqlite_utils
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 
-from monitor.metrics import Metrics
-from monitor.timeutil import Clock, utcnow
-from monitor.watchlist import Watchlist
-from storage.db import open_db
-from storage.status import alert_queue_depth
+from policywatch.monitor.service.metrics import Metrics
+from policywatch.monitor.timeutil import Clock, utcnow
+from policywatch.monitor.watchlist import Watchlist
+from policywatch.storage.db import open_db
+from policywatch.storage.status import alert_queue_depth
 
 log = logging.getLogger("policywatch.daemon")
 
@@ -33,13 +33,13 @@ DispatchFn = Callable[[sqlite_utils.Database, Watchlist, Clock], Any]
 
 
 def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, clock: Clock) -> Any:
-    from alerts.outbox import dispatch_pending as dispatch
+    from policywatch.alerts.outbox import dispatch_pending as dispatch
 
     return dispatch(db, watchlist, clock=clock)
 
 
 def dispatch_digests(db: sqlite_utils.Database, watchlist: Watchlist, clock: Clock) -> Any:
-    from alerts.outbox import dispatch_digests as dispatch
+    from policywatch.alerts.outbox import dispatch_digests as dispatch
 
     return dispatch(db, watchlist, clock=clock)
 

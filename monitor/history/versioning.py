@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.classify import classify_diff
-from monitor.context import Context
-from monitor.diff import diff_texts
-from monitor.diff.model import DiffResult
-from monitor.extract import EXTRACTOR_VERSION, is_suspect_shrink
-from monitor.history.stated_dates import date_honesty, stored_fields
-from monitor.textnorm import key_hash
-from monitor.timeutil import iso
-from monitor.watchlist import Policy
-from storage import checks as check_store
-from storage.changes import AlertRoute, NewChange, record_change
-from storage.db import write_lock
-from storage.snapshots import has_earlier_live_snapshot
-from storage.versions import (
+from policywatch.monitor.classify import classify_diff
+from policywatch.monitor.context import Context
+from policywatch.monitor.diff import diff_texts
+from policywatch.monitor.extract import EXTRACTOR_VERSION, is_suspect_shrink
+from policywatch.monitor.history.stated_dates import date_honesty, stored_fields
+from policywatch.monitor.model import DiffResult
+from policywatch.monitor.textnorm import key_hash
+from policywatch.monitor.timeutil import iso
+from policywatch.monitor.watchlist import Policy
+from policywatch.storage import checks as check_store
+from policywatch.storage.changes import AlertRoute, NewChange, record_change
+from policywatch.storage.db import write_lock
+from policywatch.storage.snapshots import has_earlier_live_snapshot
+from policywatch.storage.versions import (
     NewVersion,
     Version,
     add_version,
@@ -103,7 +103,7 @@ def recent_version_number(ctx: Context, policy: Policy, norm_hash: str) -> int |
 
 
 def alert_routes(ctx: Context, policy: Policy, result: DiffResult) -> list[AlertRoute]:
-    from alerts.routing import routes_for
+    from policywatch.alerts.routing import routes_for
 
     return routes_for(ctx.watchlist.channels_for(policy), result)
 
@@ -124,7 +124,7 @@ def hold_suspect(ctx: Context, policy: Policy, latest: Version, text: str, norm_
 
 
 def notify_operator(ctx: Context, policy: Policy, seen: int, detail: str) -> None:
-    from alerts.outbox import enqueue_operator_notice
+    from policywatch.alerts.outbox import enqueue_operator_notice
 
     verdict = ("held as suspect" if seen < SUSPECT_CONFIRMATIONS
                else "confirmed by a later check and recorded as a new version")

@@ -1,7 +1,7 @@
 """`policywatch run`: the long-running service, a thin loop around `check()`.
 
-Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.scheduler) that hands
-due policies to the check pool (monitor.runner: worker threads, per-host politeness); jobs for the
+Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler) that hands
+due policies to the check pool (monitor.service.runner: worker threads, per-host politeness); jobs for the
 outbox dispatcher, the digests and the watchlist watcher; signal handling and shutdown here.
 
 Every worker thread has its own Context and SQLite connection (a connection must not be shared
@@ -24,18 +24,23 @@ import requests
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from monitor.context import Context, open_context
-from monitor.daemon_jobs import DispatchFn, OutboxJobs, dispatch_digests, dispatch_pending
-from monitor.errors import PolicywatchError
-from monitor.metrics import Metrics, MetricsServer
-from monitor.reload import ReloadOutcome, WatchlistWatcher
-from monitor.runner import CheckRunner, HostLimits, Running, Task, host_of
-from monitor.scheduler import PolicyJobs, plan_reload, retry_delay
-from monitor.timeutil import Clock, iso, parse_iso, utcnow
-from monitor.watchlist import Policy, Watchlist
-from storage.checks import CheckRecord, record_check
-from storage.db import open_db, write_lock
-from storage.status import INTERRUPTED, last_completed_check_times
+from policywatch.monitor.context import Context, open_context
+from policywatch.monitor.errors import PolicywatchError
+from policywatch.monitor.service.daemon_jobs import (
+    DispatchFn,
+    OutboxJobs,
+    dispatch_digests,
+    dispatch_pending,
+)
+from policywatch.monitor.service.metrics import Metrics, MetricsServer
+from policywatch.monitor.service.reload import ReloadOutcome, WatchlistWatcher
+from policywatch.monitor.service.runner import CheckRunner, HostLimits, Running, Task, host_of
+from policywatch.monitor.service.scheduler import PolicyJobs, plan_reload, retry_delay
+from policywatch.monitor.timeutil import Clock, iso, parse_iso, utcnow
+from policywatch.monitor.watchlist import Policy, Watchlist
+from policywatch.storage.checks import CheckRecord, record_check
+from policywatch.storage.db import open_db, write_lock
+from policywatch.storage.status import INTERRUPTED, last_completed_check_times
 
 log = logging.getLogger("policywatch.daemon")
 
@@ -57,19 +62,19 @@ class DaemonOptions:
 
 
 def _pipeline_check(ctx: Context, policy: Policy) -> Any:
-    from monitor.pipeline import check
+    from policywatch.monitor.pipeline import check
 
     return check(ctx, policy)
 
 
 def _needs_backfill(ctx: Context, policy: Policy) -> bool:
-    from monitor.backfill import needs_backfill
+    from policywatch.monitor.history.backfill import needs_backfill
 
     return bool(needs_backfill(ctx, policy))
 
 
 def _backfill(ctx: Context, policy: Policy) -> Any:
-    from monitor.backfill import backfill_policy
+    from policywatch.monitor.history.backfill import backfill_policy
 
     return backfill_policy(ctx, policy)
 

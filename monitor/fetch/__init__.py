@@ -1,0 +1,2 @@
+"""Fetching: the HTTP fetcher, the private-address guard, HTTP helpers and
+the Wayback Machine client."""

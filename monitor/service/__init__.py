@@ -1,0 +1,2 @@
+"""The long-running service: daemon, scheduler, check runner, reload,
+metrics and logs."""
