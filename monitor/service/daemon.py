@@ -1,8 +1,9 @@
 """`policywatch run`: the long-running service, a thin loop around `check()`.
 
-Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler) that hands
-due policies to the check pool (monitor.service.runner: worker threads, per-host politeness); jobs for the
-outbox dispatcher, the digests and the watchlist watcher; signal handling and shutdown here.
+Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler)
+that hands due policies to the check pool (monitor.service.runner: worker threads, per-host
+politeness); jobs for the outbox dispatcher, the digests and the watchlist watcher; signal
+handling and shutdown here.
 
 Every worker thread has its own Context and SQLite connection (a connection must not be shared
 by threads running transactions); storage.db.write_lock keeps one writer at a time.
