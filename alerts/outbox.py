@@ -22,6 +22,7 @@ from uuid import uuid4
 import requests
 import sqlite_utils
 
+from policywatch.monitor import model
 from policywatch.monitor.errors import AlertError, PolicywatchError
 from policywatch.monitor.timeutil import Clock, iso, utcnow
 from policywatch.monitor.watchlist import Watchlist
@@ -259,7 +260,7 @@ def enqueue_operator_notice(db: sqlite_utils.Database, watchlist: Watchlist, sub
     ids: list[int] = []
     with write_lock(db):
         for name in names:
-            message_id = f"<policywatch.operator-{uuid4().hex}.{name}@policywatch.local>"
+            message_id = model.message_id("operator", uuid4().hex, name)
             alert_id = outbox.insert_operator_alert(db, name, subject, body, now, message_id)
             if alert_id is not None:
                 ids.append(alert_id)

@@ -12,6 +12,7 @@ from policywatch.monitor.errors import ContentRejected, FetchError
 from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
 from policywatch.monitor.fetch.http import FetchedPage, Fetcher
 from policywatch.monitor.history.versioning import StoredText, store_text
+from policywatch.monitor.model import CheckOutcome
 from policywatch.monitor.timeutil import iso
 from policywatch.monitor.watchlist import Policy
 from policywatch.storage import checks as check_store
@@ -24,7 +25,7 @@ log = logging.getLogger("policywatch.check")
 @dataclass(frozen=True)
 class CheckResult:
     policy: str
-    outcome: str  # first_version | new_version | unchanged | suspect | failed
+    outcome: CheckOutcome
     reason: str | None = None
     detail: str | None = None
     transient: bool | None = None

@@ -17,11 +17,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.model import CATEGORIES, SEVERITIES
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-SEVERITY_NAMES = ("none", "low", "medium", "high")
 CHANNEL_TYPES = ("email", "slack", "console", "webhook", "apprise")
 SECRET_KEYS = {"password": "password_env", "webhook_url": "webhook_url_env", "url": "url_env",
                "secret": "secret_env", "urls": "urls_env"}
@@ -307,9 +307,9 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
             known = ", ".join(sorted(_CHANNEL_COMMON | CHANNEL_KEYS[kind]))
             problems.add(where, key, f"unknown key for a {kind} channel (known: {known})")
     min_severity = raw.get("min_severity", "medium")
-    if min_severity not in SEVERITY_NAMES:
+    if min_severity not in SEVERITIES:
         problems.add(where, "min_severity",
-                     f"must be one of {', '.join(SEVERITY_NAMES)} (got {min_severity!r})")
+                     f"must be one of {', '.join(SEVERITIES)} (got {min_severity!r})")
     categories = _string_list(problems, where, "categories", raw.get("categories", []))
     _check_channel_categories(problems, where, categories)
     digest = raw.get("digest")
@@ -329,8 +329,6 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
 
 
 def _check_channel_categories(problems: _Problems, where: str, categories: tuple[str, ...]) -> None:
-    from policywatch.monitor.model import CATEGORIES
-
     for category in categories:
         if category not in CATEGORIES:
             problems.add(where, "categories",

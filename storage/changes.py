@@ -13,6 +13,15 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor.model import (
+    Direction,
+    RouteStatus,
+    Severity,
+    Source,
+    severity_rank_sql,
+)
+from policywatch.monitor.model import message_id as alert_message_id
+
 
 @dataclass(frozen=True)
 class NewChange:
@@ -22,10 +31,10 @@ class NewChange:
     detected_at: str
     window_start: str | None
     window_end: str | None
-    source: str
+    source: Source
     material: bool
-    severity: str
-    direction: str
+    severity: Severity
+    direction: Direction
     categories: Sequence[str]
     summary: str
     diff: dict[str, Any]
@@ -36,12 +45,12 @@ class AlertRoute:
     """One outbox row to create: `status` is 'pending' (send now) or 'digest' (bundle later)."""
 
     channel: str
-    status: str = "pending"
+    status: RouteStatus = "pending"
 
 
 def message_id(change_id: int, channel: str) -> str:
-    """Stable id of the message for (change, channel): receivers drop duplicates by it."""
-    return f"<policywatch.change-{change_id}.{channel}@policywatch.local>"
+    """The Message-ID of the change's message to this channel."""
+    return alert_message_id("change", change_id, channel)
 
 
 def record_change(db: sqlite_utils.Database, change: NewChange,
@@ -102,8 +111,7 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
     """Changes of these policies (all when none is named), oldest first by when they happened,
     with at least the given severity rank (0 none … 3 high) and, with `since`, no older than it.
     The diff is left out: it can be large."""
-    ranks = "CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END"
-    where = [f"{ranks} >= :rank"]
+    where = [f"{severity_rank_sql()} >= :rank"]
     params: dict[str, Any] = {"rank": min_rank}
     if policies:
         names = {f"p{i}": name for i, name in enumerate(policies)}

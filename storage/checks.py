@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor.model import RecordedOutcome
+
 
 @dataclass(frozen=True)
 class CheckRecord:
@@ -14,7 +16,7 @@ class CheckRecord:
     started_at: str
     finished_at: str
     duration_ms: int
-    outcome: str  # new_version | unchanged | failed | suspect | first_version
+    outcome: RecordedOutcome
     reason: str | None = None
     detail: str | None = None
     transient: bool | None = None

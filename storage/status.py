@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import sqlite_utils
 
-INTERRUPTED = "interrupted"  # outcome of a check cut short by a shutdown
+INTERRUPTED: Final = "interrupted"  # outcome of a check cut short by a shutdown
 
 
 @dataclass(frozen=True)

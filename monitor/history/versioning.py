@@ -4,6 +4,7 @@ change and alerts, written in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from policywatch.monitor.classify import classify_diff
 from policywatch.monitor.context import Context
@@ -31,7 +32,7 @@ SUSPECT_CONFIRMATIONS = 2  # checks that must see the same shrunken text before 
 
 @dataclass(frozen=True)
 class StoredText:
-    outcome: str  # first_version | new_version | unchanged | suspect
+    outcome: Literal["first_version", "new_version", "unchanged", "suspect"]
     version_id: int | None = None
     change_id: int | None = None
     severity: str | None = None
