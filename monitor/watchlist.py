@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from policywatch.monitor.channels import CHANNEL_VALIDATORS
 from policywatch.monitor.errors import ConfigError
 from policywatch.monitor.model import CATEGORIES, SEVERITIES
 
@@ -205,7 +205,7 @@ def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple
 
 
 def _css_ok(problems: _Problems, where: str, key: str, selector: str) -> None:
-    from policywatch.monitor.extract import css_error  # lazy: extraction pulls in lxml
+    from policywatch.monitor.selectors import css_error  # lazy: it pulls in lxml
 
     error = css_error(selector)
     if error:
@@ -318,7 +318,7 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
     hour = raw.get("digest_hour", 9)
     if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
         problems.add(where, "digest_hour", f"must be an hour from 0 to 23 (got {hour!r})")
-    validator = _channel_validators().get(kind)
+    validator = CHANNEL_VALIDATORS.get(kind)
     if validator:
         validator(raw, where, problems.add)
     if len(problems.items) > count_before:
@@ -333,17 +333,6 @@ def _check_channel_categories(problems: _Problems, where: str, categories: tuple
         if category not in CATEGORIES:
             problems.add(where, "categories",
                          f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")
-
-
-# Type-specific checks of a channel's table: (raw table, where, add_problem(where, key, msg)).
-ChannelValidator = Callable[[dict[str, Any], str, Callable[[str, str | None, str], None]], None]
-
-
-def _channel_validators() -> dict[str, ChannelValidator]:
-    # The alerts package knows what each channel type needs; imported lazily (config only).
-    from policywatch.monitor.channels import CHANNEL_VALIDATORS
-
-    return CHANNEL_VALIDATORS
 
 
 def parse_watchlist(text: str, path: str | Path = "watchlist.toml") -> Watchlist:
