@@ -123,7 +123,7 @@ def failure(ctx: Context, policy: Policy, error: FetchError | ContentRejected) -
 def notify_operator_once(ctx: Context, policy: Policy, reason: str, detail: str) -> None:
     """Tell the operator about a permanent failure, once per run of identical failures."""
     previous = check_store.last_check(ctx.db, policy.name)
-    if previous and previous["outcome"] == "failed" and previous["reason"] == reason:
+    if previous and previous.outcome == "failed" and previous.reason == reason:
         return
     from policywatch.alerts.outbox import enqueue_operator_notice
 

@@ -20,8 +20,6 @@ import sqlite_utils
 from policywatch.monitor.timeutil import from_archive_timestamp, iso
 from policywatch.storage.versions import NewVersion, add_version, mark_seen
 
-DONE = ("stored", "duplicate")
-
 
 @dataclass(frozen=True)
 class ArchiveCapture:
@@ -130,12 +128,6 @@ def all_captures(db: sqlite_utils.Database, policy: str) -> list[ArchiveCapture]
                       "ORDER BY timestamp, digest", [policy]).fetchall()
     return [_capture(row) for row in rows]
 
-
-def failed_captures(db: sqlite_utils.Database, policy: str) -> list[tuple[str, str]]:
-    """(timestamp, reason) of every capture that failed and has not been recovered."""
-    return [(str(ts), str(reason or "")) for ts, reason in db.execute(
-        "SELECT timestamp, reason FROM archive_captures WHERE policy = ? AND status = 'failed' "
-        "ORDER BY timestamp", [policy])]
 
 
 def capture_counts(db: sqlite_utils.Database, policy: str) -> dict[str, int]:

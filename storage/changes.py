@@ -89,21 +89,30 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def get_change(db: sqlite_utils.Database, change_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM changes WHERE id = ?", [change_id]))
-    return _decode(rows[0]) if rows else None
-
 
 def policy_changes(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
     return [_decode(row) for row in db.query(
         "SELECT * FROM changes WHERE policy = ? ORDER BY window_end, id", [policy])]
 
 
-def last_change(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT * FROM changes WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1",
-        [policy]))
-    return _decode(rows[0]) if rows else None
+@dataclass(frozen=True)
+class LastChange:
+    detected_at: str
+    severity: str
+    material: bool
+    categories: list[str]
+    summary: str
+
+
+def last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
+    row = db.execute(
+        """SELECT detected_at, severity, material, categories, summary FROM changes
+           WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1""", [policy]).fetchone()
+    if not row:
+        return None
+    return LastChange(detected_at=row[0], severity=row[1], material=bool(row[2]),
+                      categories=list(json.loads(row[3] or "[]")), summary=row[4])
+
 
 
 def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
