@@ -18,6 +18,7 @@ from policywatch.monitor.context import Context
 from policywatch.monitor.errors import ContentRejected, FetchError
 from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
 from policywatch.monitor.fetch.wayback import ArchiveClient, Capture, shared_throttle
+from policywatch.monitor.history import timeline
 from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.timeutil import iso, parse_iso
 from policywatch.monitor.watchlist import Policy
@@ -199,7 +200,7 @@ class _Run:
             if isinstance(extracted, str):
                 reason = extracted
             else:
-                placement = archive.place_capture(self.db, archive.CaptureText(
+                placement = timeline.place_capture(self.db, timeline.CaptureText(
                     policy=self.policy.name, timestamp=capture.timestamp,
                     snapshot_id=snapshot_id, text=extracted[0], norm_hash=extracted[1],
                     extractor_version=EXTRACTOR_VERSION))
@@ -267,7 +268,7 @@ class _Run:
     def record_changes(self) -> None:
         """Diff and record every pair of consecutive versions that lacks its change row."""
         with write_lock(self.db), self.db.atomic():
-            gaps = archive.reconcile_changes(self.db, self.policy.name)
+            gaps = timeline.reconcile_changes(self.db, self.policy.name)
         for gap in gaps:
             pair = (gap.from_version_id, gap.to_version_id)
             if pair in self.undiffable:
@@ -289,7 +290,7 @@ class _Run:
             self.report.changes_added += 1
 
 
-def _describe(policy: str, gap: archive.ChangeGap, old: str, new: str) -> NewChange:
+def _describe(policy: str, gap: timeline.ChangeGap, old: str, new: str) -> NewChange:
     """The change between two consecutive versions, diffed and classified like a live one;
     detected_at is the first capture with the new text (when the archive saw it)."""
     from policywatch.monitor.classify import classify_diff
