@@ -14,11 +14,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from policywatch.monitor.analysis import analyse
 from policywatch.monitor.context import Context
 from policywatch.monitor.errors import ContentRejected, FetchError
 from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
 from policywatch.monitor.fetch.wayback import ArchiveClient, Capture, shared_throttle
 from policywatch.monitor.history import timeline
+from policywatch.monitor.history.changes import change_record
+from policywatch.monitor.history.reextract import rederive_if_stale
 from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.timeutil import iso, parse_iso
 from policywatch.monitor.watchlist import Policy
@@ -83,8 +86,6 @@ def backfill_policy(ctx: Context, policy: Policy, *, since: date | None = None,
                     ) -> BackfillReport:
     """Backfill one policy from the archive. Never raises for one bad capture (each failure is
     recorded and reported); raises FetchError when the index itself cannot be read."""
-    from policywatch.monitor.pipeline import rederive_if_stale
-
     if since is None and policy.wayback is not None:
         since = policy.wayback.since
     rederive_if_stale(ctx, policy)  # captures are placed in the current extractor's timeline
@@ -293,16 +294,10 @@ class _Run:
 def _describe(policy: str, gap: timeline.ChangeGap, old: str, new: str) -> NewChange:
     """The change between two consecutive versions, diffed and classified like a live one;
     detected_at is the first capture with the new text (when the archive saw it)."""
-    from policywatch.monitor.classify import classify_diff
-    from policywatch.monitor.diff import diff_texts
-
-    result = classify_diff(diff_texts(old, new), old, new)
-    return NewChange(
-        policy=policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
+    return change_record(
+        policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
         detected_at=gap.window_end, window_start=gap.window_start, window_end=gap.window_end,
-        source="archive", material=result.material, severity=result.severity,
-        direction=result.direction, categories=result.categories, summary=result.summary,
-        diff=result.to_json())
+        source="archive", analysis=analyse(old, new))
 
 
 def _last_repeat(captures: list[Capture], last: archive.ArchiveCapture,

@@ -16,7 +16,13 @@ from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.watchlist import Policy
 from policywatch.storage.db import write_lock
 from policywatch.storage.snapshots import policy_snapshots, snapshot_body
-from policywatch.storage.versions import NewVersion, add_version, current_generation, mark_seen
+from policywatch.storage.versions import (
+    NewVersion,
+    add_version,
+    current_generation,
+    mark_seen,
+    timeline_extractor_version,
+)
 
 
 @dataclass(frozen=True)
@@ -72,3 +78,10 @@ def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, An
         count += 1
     return count
 
+
+def rederive_if_stale(ctx: Context, policy: Policy) -> None:
+    """A newer extractor re-derives the stored history first, so its different output of the
+    same page is not mistaken for a change of the policy."""
+    current = timeline_extractor_version(ctx.db, policy.name)
+    if current is not None and current < EXTRACTOR_VERSION:
+        reextract_policy(ctx, policy)
