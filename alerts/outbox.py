@@ -10,13 +10,13 @@ in parallel and back off separately, so one failing channel never delays another
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any
 from uuid import uuid4
 
 import requests
@@ -99,7 +99,7 @@ class _Pass:
     clock: Clock
     sleep: Callable[[float], None]
     rng: random.Random | None
-    lock: Any  # storage.db.write_lock: one user of the connection at a time
+    lock: threading.RLock  # storage.db.write_lock: one user of the connection at a time
 
     def now(self) -> str:
         return iso(self.clock())
@@ -242,11 +242,16 @@ def bundle_due_digests(db: sqlite_utils.Database, watchlist: Watchlist, now: dat
 
 
 def dispatch_digests(db: sqlite_utils.Database, watchlist: Watchlist, *,
-                     clock: Clock = utcnow, **options: Any) -> DispatchReport:
+                     clock: Clock = utcnow, session: requests.Session | None = None,
+                     sleep: Callable[[float], None] = time.sleep,
+                     notifiers: Mapping[str, Notifier] | None = None,
+                     environ: Mapping[str, str] | None = None,
+                     rng: random.Random | None = None) -> DispatchReport:
     """Bundle the digests that are due, then send everything due (digests and immediate alerts
     alike): one call serves `policywatch alerts send`, `check` and the daemon."""
     bundled = bundle_due_digests(db, watchlist, clock())
-    report = dispatch_pending(db, watchlist, clock=clock, **options)
+    report = dispatch_pending(db, watchlist, clock=clock, session=session, sleep=sleep,
+                              notifiers=notifiers, environ=environ, rng=rng)
     report.bundled = bundled
     return report
 
