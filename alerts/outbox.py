@@ -111,7 +111,7 @@ class _Pass:
 def _fail(run: _Pass, row: AlertRow, detail: str, *, count_attempt: bool = True) -> Outcome:
     with run.lock:
         outbox.mark_failed(run.db, row.id, detail, count_attempt=count_attempt)
-    return Outcome(row.id, row.channel, "failed", detail)
+    return Outcome(alert_id=row.id, channel=row.channel, status="failed", detail=detail)
 
 
 def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
@@ -119,7 +119,8 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
     """Send one claimed-or-claimable row; return the outcome and the time waited so far."""
     with run.lock:
         if not outbox.claim(run.db, row.id):
-            return Outcome(row.id, row.channel, "skipped", "taken by another dispatcher"), waited
+            return (Outcome(alert_id=row.id, channel=row.channel, status="skipped",
+                            detail="taken by another dispatcher"), waited)
         try:
             message = compose(run.db, run.watchlist, row)
         except PolicywatchError as exc:
@@ -144,19 +145,21 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
             with run.lock:
                 outbox.mark_retry(run.db, row.id, next_at, f"transient: {exc.detail}")
             if tries >= IN_PASS_TRIES or waited + delay > IN_PASS_WAIT:
-                return Outcome(row.id, row.channel, "retrying", exc.detail, next_at), waited
+                return (Outcome(alert_id=row.id, channel=row.channel, status="retrying",
+                                detail=exc.detail, next_attempt_at=next_at), waited)
             run.sleep(delay)
             waited += delay
             with run.lock:
                 if not outbox.claim(run.db, row.id):
-                    return Outcome(row.id, row.channel, "skipped", "taken by another "
-                                   "dispatcher"), waited
+                    return (Outcome(alert_id=row.id, channel=row.channel, status="skipped",
+                                    detail="taken by another dispatcher"), waited)
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not kill the pass
             return _fail(run, row, f"internal error: {type(exc).__name__}: {exc}"), waited
         else:
             with run.lock:
                 outbox.mark_sent(run.db, row.id, run.now(), note)
-            return Outcome(row.id, row.channel, "sent", note or ""), waited
+            return (Outcome(alert_id=row.id, channel=row.channel, status="sent",
+                            detail=note or ""), waited)
 
 
 def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) -> list[Outcome]:
@@ -171,8 +174,9 @@ def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) ->
             rest = rows[index + 1:]
             with run.lock:
                 outbox.defer_channel(run.db, row.channel, outcome.next_attempt_at)
-            outcomes.extend(Outcome(r.id, r.channel, "deferred", f"channel failing: "
-                                    f"{outcome.detail}", outcome.next_attempt_at) for r in rest)
+            outcomes.extend(Outcome(alert_id=r.id, channel=r.channel, status="deferred",
+                                    detail=f"channel failing: {outcome.detail}",
+                                    next_attempt_at=outcome.next_attempt_at) for r in rest)
             break
     return outcomes
 
@@ -199,7 +203,8 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
         if not held:
             report.busy = True
             return report
-        run = _Pass(db, watchlist, clock, sleep, rng, write_lock(db))
+        run = _Pass(db=db, watchlist=watchlist, clock=clock, sleep=sleep, rng=rng,
+                    lock=write_lock(db))
         with run.lock:
             report.recovered = outbox.reset_interrupted(db, run.now())
             due = outbox.due_alerts(db, run.now())

@@ -31,10 +31,11 @@ _CAPTURE_COLUMNS = "timestamp, digest, original_url, status, reason, snapshot_id
 
 def _capture(row: tuple[object, ...]) -> ArchiveCapture:
     timestamp, digest, original, status, reason, snapshot_id, refined = row
-    return ArchiveCapture(str(timestamp), str(digest), str(original), str(status),
-                          None if reason is None else str(reason),
-                          None if snapshot_id is None else int(str(snapshot_id)),
-                          bool(refined))
+    return ArchiveCapture(timestamp=str(timestamp), digest=str(digest),
+                          original_url=str(original), status=str(status),
+                          reason=None if reason is None else str(reason),
+                          snapshot_id=None if snapshot_id is None else int(str(snapshot_id)),
+                          refined=bool(refined))
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -166,8 +167,8 @@ def timeline_spans(db: sqlite_utils.Database, policy: str) -> list[Span]:
            WHERE policy = :p AND generation = (SELECT MAX(generation) FROM versions
                                                WHERE policy = :p)
            ORDER BY first_seen, id""", {"p": policy}).fetchall()
-    return [Span(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
-            for r in rows]
+    return [Span(id=int(r[0]), policy=str(r[1]), norm_hash=str(r[2]), first_seen=str(r[3]),
+                 last_seen=str(r[4]), source=str(r[5])) for r in rows]
 
 
 def version_text(db: sqlite_utils.Database, version_id: int) -> str:

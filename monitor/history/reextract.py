@@ -52,11 +52,13 @@ def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
         texts.append((snap, text))
     if not texts:
         # Keep the history as it is rather than replace it with nothing.
-        return ReextractReport(policy.name, len(snapshots), 0, rejected, replaced=False)
+        return ReextractReport(policy=policy.name, snapshots=len(snapshots), versions=0,
+                              rejected=rejected, replaced=False)
     with write_lock(ctx.db), ctx.db.atomic():
         generation = (current_generation(ctx.db, policy.name) or 0) + 1
         count = _store_timeline(ctx, policy, texts, generation)
-    return ReextractReport(policy.name, len(snapshots), count, rejected, replaced=True)
+    return ReextractReport(policy=policy.name, snapshots=len(snapshots), versions=count,
+                          rejected=rejected, replaced=True)
 
 
 def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, Any], str]],
