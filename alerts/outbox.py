@@ -111,7 +111,12 @@ class _Pass:
 def _fail(run: _Pass, row: AlertRow, detail: str, *, count_attempt: bool = True) -> Outcome:
     with run.lock:
         outbox.mark_failed(run.db, row.id, detail, count_attempt=count_attempt)
-    return Outcome(alert_id=row.id, channel=row.channel, status="failed", detail=detail)
+    return _outcome(row, "failed", detail)
+
+
+def _outcome(row: AlertRow, status: str, detail: str, next_at: str | None = None) -> Outcome:
+    return Outcome(alert_id=row.id, channel=row.channel, status=status, detail=detail,
+                   next_attempt_at=next_at)
 
 
 def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
@@ -119,8 +124,7 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
     """Send one claimed-or-claimable row; return the outcome and the time waited so far."""
     with run.lock:
         if not outbox.claim(run.db, row.id):
-            return (Outcome(alert_id=row.id, channel=row.channel, status="skipped",
-                            detail="taken by another dispatcher"), waited)
+            return _outcome(row, "skipped", "taken by another dispatcher"), waited
         try:
             message = compose(run.db, run.watchlist, row)
         except PolicywatchError as exc:
@@ -145,21 +149,18 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
             with run.lock:
                 outbox.mark_retry(run.db, row.id, next_at, f"transient: {exc.detail}")
             if tries >= IN_PASS_TRIES or waited + delay > IN_PASS_WAIT:
-                return (Outcome(alert_id=row.id, channel=row.channel, status="retrying",
-                                detail=exc.detail, next_attempt_at=next_at), waited)
+                return _outcome(row, "retrying", exc.detail, next_at), waited
             run.sleep(delay)
             waited += delay
             with run.lock:
                 if not outbox.claim(run.db, row.id):
-                    return (Outcome(alert_id=row.id, channel=row.channel, status="skipped",
-                                    detail="taken by another dispatcher"), waited)
+                    return _outcome(row, "skipped", "taken by another dispatcher"), waited
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not kill the pass
             return _fail(run, row, f"internal error: {type(exc).__name__}: {exc}"), waited
         else:
             with run.lock:
                 outbox.mark_sent(run.db, row.id, run.now(), note)
-            return (Outcome(alert_id=row.id, channel=row.channel, status="sent",
-                            detail=note or ""), waited)
+            return _outcome(row, "sent", note or ""), waited
 
 
 def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) -> list[Outcome]:
