@@ -67,11 +67,10 @@ def check(ctx: Context, policy: Policy) -> CheckResult:
         stored = record_version(ctx, policy, text, snapshot_id)
         tell_operator(ctx, stored.notice)
         if stored.pending is not None:  # a new text: what changed, and who hears of it
-            news = as_news(ctx, policy, stored.pending, analyse(stored.pending.previous.text,
-                                                                text))
-            # The alert rows are written with the change, in one transaction.
-            stored = record_change(ctx, policy, stored.pending, news.analysis,
-                                   route_alerts(ctx, policy, news))
+            previous = stored.pending.previous.text
+            news = as_news(ctx, policy, stored.pending, analyse(previous, text))
+            routes = route_alerts(ctx, policy, news)  # written with the change, atomically
+            stored = record_change(ctx, policy, stored.pending, news.analysis, routes)
         if stored.outcome != "suspect":
             remember_validators(ctx, policy, page, snapshot_id)
         result = to_result(policy, stored)

@@ -226,3 +226,16 @@ def test_layer_examples(module: str) -> None:
                 "alerts.routing": "alerts"}[module]
     assert names[layer_of(module)] == expected
     assert layer_of("monitor.fetch.netguard") < layer_of("monitor.fetch.http")
+
+
+def test_readme_shows_the_real_check() -> None:
+    """How it works shows check() as it is, so the one-screen pipeline cannot drift."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```python\ndef check(", 1)[1].split("```", 1)[0]
+    source = (REPO / "monitor" / "pipeline.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    check = next(node for node in tree.body
+                 if isinstance(node, ast.FunctionDef) and node.name == "check")
+    lines = source.splitlines(keepends=True)[check.lineno - 1:check.end_lineno]
+    assert "def check(" + shown == "".join(lines)
+    assert len(lines) <= MAX_FUNCTION_LINES
