@@ -2,8 +2,8 @@
 page's, unless the channel says `allow_private_address = true` (a local relay is a real set-up).
 
 It is the fetcher's guard (monitor.fetch.netguard) with its errors turned into the outbox's: a
-private address is permanent (the operator must change the configuration), a name that does not resolve
-is transient (DNS comes back).
+private address is permanent (the operator must change the configuration), a name that does not
+resolve is transient (DNS comes back).
 """
 
 from __future__ import annotations
