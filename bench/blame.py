@@ -137,8 +137,8 @@ def timed_cli(template: Path, folder: Path) -> float:
         f'[settings]\ndatabase = "{database}"\n\n[[policy]]\nname = "bench"\n'
         'url = "https://example.invalid/privacy"\n', encoding="utf-8")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config",
-                    str(folder / "watchlist.toml"), "blame", "bench"], check=True,
+    subprocess.run([sys.executable, "-c", "from policywatch.monitor.cli import main; main()",
+                    "--config", str(folder / "watchlist.toml"), "blame", "bench"], check=True,
                    stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - started
 

@@ -13,6 +13,15 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor.model import (
+    Direction,
+    RouteStatus,
+    Severity,
+    Source,
+    severity_rank_sql,
+)
+from policywatch.monitor.model import message_id as alert_message_id
+
 
 @dataclass(frozen=True)
 class NewChange:
@@ -22,10 +31,10 @@ class NewChange:
     detected_at: str
     window_start: str | None
     window_end: str | None
-    source: str
+    source: Source
     material: bool
-    severity: str
-    direction: str
+    severity: Severity
+    direction: Direction
     categories: Sequence[str]
     summary: str
     diff: dict[str, Any]
@@ -42,12 +51,12 @@ class AlertRoute:
     """One outbox row to create: `status` is 'pending' (send now) or 'digest' (bundle later)."""
 
     channel: str
-    status: str = "pending"
+    status: RouteStatus = "pending"
 
 
 def message_id(change_id: int, channel: str) -> str:
-    """Stable id of the message for (change, channel): receivers drop duplicates by it."""
-    return f"<policywatch.change-{change_id}.{channel}@policywatch.local>"
+    """The Message-ID of the change's message to this channel."""
+    return alert_message_id("change", change_id, channel)
 
 
 def record_change(db: sqlite_utils.Database, change: NewChange,
@@ -88,21 +97,30 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def get_change(db: sqlite_utils.Database, change_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM changes WHERE id = ?", [change_id]))
-    return _decode(rows[0]) if rows else None
-
 
 def policy_changes(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
     return [_decode(row) for row in db.query(
         "SELECT * FROM changes WHERE policy = ? ORDER BY window_end, id", [policy])]
 
 
-def last_change(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT * FROM changes WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1",
-        [policy]))
-    return _decode(rows[0]) if rows else None
+@dataclass(frozen=True)
+class LastChange:
+    detected_at: str
+    severity: str
+    material: bool
+    categories: list[str]
+    summary: str
+
+
+def last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
+    row = db.execute(
+        """SELECT detected_at, severity, material, categories, summary FROM changes
+           WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1""", [policy]).fetchone()
+    if not row:
+        return None
+    return LastChange(detected_at=row[0], severity=row[1], material=bool(row[2]),
+                      categories=list(json.loads(row[3] or "[]")), summary=row[4])
+
 
 
 def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
@@ -110,8 +128,7 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
     """Changes of these policies (all when none is named), oldest first by when they happened,
     with at least the given severity rank (0 none … 3 high) and, with `since`, no older than it.
     The diff is left out: it can be large."""
-    ranks = "CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END"
-    where = [f"{ranks} >= :rank"]
+    where = [f"{severity_rank_sql()} >= :rank"]
     params: dict[str, Any] = {"rank": min_rank}
     if policies:
         names = {f"p{i}": name for i, name in enumerate(policies)}
