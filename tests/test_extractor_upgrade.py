@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import policywatch.monitor.history.reextract
 import policywatch.monitor.history.versioning
 import policywatch.monitor.pipeline
 from policywatch.monitor.extract import EXTRACTOR_VERSION, extract
@@ -37,7 +38,8 @@ def test_history_of_the_previous_extractor_rederives_quietly(
                                                             "url": site.url("/privacy")}])))
         policy = ctx.watchlist.policy("shop")
         with monkeypatch.context() as old:
-            for module in (policywatch.monitor.pipeline, policywatch.monitor.history.versioning):
+            for module in (policywatch.monitor.history.reextract,
+                           policywatch.monitor.history.versioning):
                 old.setattr(module, "EXTRACTOR_VERSION", EXTRACTOR_VERSION - 1)
             old.setattr(policywatch.monitor.pipeline, "extract", previous_extractor)
             assert check(ctx, policy).outcome == "first_version"

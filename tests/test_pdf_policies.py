@@ -73,4 +73,4 @@ def test_pdf_case(case: dict[str, Any], tmp_path: Path) -> None:
         assert wanted in latest, f"{wanted!r} not in\n{latest}"
     if "material" in case:
         change = last_change(ctx.db, "pdf")
-        assert change is not None and change["material"] is case["material"], change
+        assert change is not None and change.material is case["material"], change

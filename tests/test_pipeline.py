@@ -173,12 +173,11 @@ def test_newer_extractor_rederives_before_checking(seeded: tuple,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import policywatch.monitor.history.reextract
     import policywatch.monitor.history.versioning
-    import policywatch.monitor.pipeline
 
     ctx, site, _ = seeded
     check_all(ctx)
-    newer = policywatch.monitor.pipeline.EXTRACTOR_VERSION + 1
-    for module in (policywatch.monitor.pipeline, policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
+    newer = policywatch.monitor.history.reextract.EXTRACTOR_VERSION + 1
+    for module in (policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
         monkeypatch.setattr(module, "EXTRACTOR_VERSION", newer)
     outcomes = check_all(ctx)
     assert set(outcomes.values()) == {"unchanged"}

@@ -97,7 +97,7 @@ def test_same_sections_and_verdict_in_every_style(case: dict[str, Any], tmp_path
         change, names, section = _check_style(case, style, tmp_path / style)
         assert [n for n in names if n in expected_sections] == expected_sections, (style, names)
         assert section == _plain(case["section_of_change"]), (style, section)
-        assert change is not None and change["material"] is case["material"], (style, change)
+        assert change is not None and change.material is case["material"], (style, change)
 
 
 def test_substack_003_004_served_with_bold_headings(tmp_path: Path) -> None:
@@ -116,5 +116,5 @@ def test_substack_003_004_served_with_bold_headings(tmp_path: Path) -> None:
         site.set_page("/privacy", policy_page((versions / "004.md").read_text("utf-8")))
         result = check(ctx, policy)
     change = last_change(ctx.db, "substack")
-    assert result.outcome == "new_version" and change is not None and change["material"]
-    assert "What Information does Substack collect?" in change["summary"], change["summary"]
+    assert result.outcome == "new_version" and change is not None and change.material
+    assert "What Information does Substack collect?" in change.summary, change.summary

@@ -12,6 +12,7 @@ from policywatch.monitor.errors import PolicywatchError
 from . import (  # noqa: F401  (imported to register their commands)
     alertscmd,
     backfillcmd,
+    blamecmd,
     changescmd,
     classifycmd,
     core,

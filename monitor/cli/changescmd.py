@@ -25,7 +25,7 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
-    from policywatch.storage.changes import list_changes
+    from policywatch.monitor.history.stated_dates import dated_changes
     from policywatch.storage.db import open_db
     from policywatch.storage.versions import timeline
 
@@ -34,8 +34,8 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
     watchlist = watchlist_of(state)
     selected = [p.name for p in select_policies(watchlist, names)]
     db = open_db(watchlist.settings.database)
-    rows = list_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
-                        min_rank=severity_rank(min_severity))
+    rows = dated_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
+                         min_rank=severity_rank(min_severity))
     numbers = {v.id: v.number for name in selected for v in timeline(db, name)}
     for row in rows:
         row["from_version"] = numbers.get(row.pop("from_version_id"))
@@ -57,5 +57,6 @@ def describe_change(row: dict[str, Any]) -> str:
                 if row["from_version"] and row["to_version"] else "")
     categories = ",".join(row["categories"]) or "-"
     source = "  [archive]" if row["source"] == "archive" else ""
+    note = f"  [{row['date_honesty']}: {row['date_note']}]" if row.get("date_note") else ""
     return (f"{start} → {end}  {row['policy']} {versions}  {row['severity'].upper()} "
-            f"{row['direction']}  {categories}  {row['summary']}{source}")
+            f"{row['direction']}  {categories}  {row['summary']}{source}{note}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from policywatch.monitor.diff import FORMATS, diff_texts, render
+from policywatch.monitor.diff import FORMATS, render
 
 from .root import CliState, cli
 
@@ -67,9 +67,8 @@ def load_version(state: CliState, spec: str) -> str:
 def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
     NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
-    from policywatch.monitor.classify import classify_diff
+    from policywatch.monitor.analysis import analyse
 
-    old_text, new_text = load_version(state, old), load_version(state, new)
-    result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)
+    result = analyse(load_version(state, old), load_version(state, new)).result()
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}"), nl=fmt == "json")

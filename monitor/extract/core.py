@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
-from cssselect import SelectorError
 from lxml import etree, html
-from lxml.cssselect import CSSSelector
+
+from policywatch.monitor.selectors import compiled as _compiled
+from policywatch.monitor.selectors import css_error as css_error
 
 from .clean import disclosed_ids, drop_elements, strip_chrome
 from .decode import decode_body
@@ -33,29 +33,6 @@ _ROOT_CANDIDATES = "//main | //*[@role='main'] | //article"
 # title, a teaser) while the policy sits elsewhere: read the whole body instead.
 _MIN_ROOT_SHARE = 0.3
 _MIN_ROOT_CHARS = 200
-
-
-class _SelectorSyntax(ValueError):
-    pass
-
-
-@lru_cache(maxsize=256)
-def _compiled(selector: str) -> CSSSelector:
-    try:
-        return CSSSelector(selector, translator="html")
-    except SelectorError as exc:
-        raise _SelectorSyntax(f"invalid CSS selector {selector!r}: {exc}") from exc
-
-
-def css_error(selector: str) -> str | None:
-    """None if `selector` is a valid CSS selector, else a one-line message saying why not."""
-    if not selector or not selector.strip():
-        return "empty CSS selector"
-    try:
-        _compiled(selector)
-    except _SelectorSyntax as exc:
-        return str(exc)
-    return None
 
 
 def looks_like_html(text: str, content_type: str | None) -> bool:

@@ -14,10 +14,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from policywatch.monitor.analysis import analyse
 from policywatch.monitor.context import Context
 from policywatch.monitor.errors import ContentRejected, FetchError
 from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
 from policywatch.monitor.fetch.wayback import ArchiveClient, Capture, shared_throttle
+from policywatch.monitor.history import timeline
+from policywatch.monitor.history.changes import change_record, honesty_of
+from policywatch.monitor.history.reextract import rederive_if_stale
 from policywatch.monitor.history.versioning import Suspicion, suspect_reason
 from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.timeutil import iso, parse_iso
@@ -96,8 +100,6 @@ def backfill_policy(ctx: Context, policy: Policy, *, since: date | None = None,
                     ) -> BackfillReport:
     """Backfill one policy from the archive. Never raises for one bad capture (each failure is
     recorded and reported); raises FetchError when the index itself cannot be read."""
-    from policywatch.monitor.pipeline import rederive_if_stale
-
     if since is None and policy.wayback is not None:
         since = policy.wayback.since
     rederive_if_stale(ctx, policy)  # captures are placed in the current extractor's timeline
@@ -279,7 +281,7 @@ class _Run:
             if isinstance(extracted, str):
                 reason = extracted
             else:
-                placement = archive.place_capture(self.db, archive.CaptureText(
+                placement = timeline.place_capture(self.db, timeline.CaptureText(
                     policy=self.policy.name, timestamp=capture.timestamp,
                     snapshot_id=snapshot_id, text=extracted[0], norm_hash=extracted[1],
                     extractor_version=EXTRACTOR_VERSION))
@@ -347,7 +349,7 @@ class _Run:
     def record_changes(self) -> None:
         """Diff and record every pair of consecutive versions that lacks its change row."""
         with write_lock(self.db), self.db.atomic():
-            gaps = archive.reconcile_changes(self.db, self.policy.name)
+            gaps = timeline.reconcile_changes(self.db, self.policy.name)
         for gap in gaps:
             pair = (gap.from_version_id, gap.to_version_id)
             if pair in self.undiffable:
@@ -369,19 +371,14 @@ class _Run:
             self.report.changes_added += 1
 
 
-def _describe(policy: str, gap: archive.ChangeGap, old: str, new: str) -> NewChange:
+def _describe(policy: str, gap: timeline.ChangeGap, old: str, new: str) -> NewChange:
     """The change between two consecutive versions, diffed and classified like a live one;
     detected_at is the first capture with the new text (when the archive saw it)."""
-    from policywatch.monitor.classify import classify_diff
-    from policywatch.monitor.diff import diff_texts
-
-    result = classify_diff(diff_texts(old, new), old, new)
-    return NewChange(
-        policy=policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
+    analysis = analyse(old, new)
+    return change_record(
+        policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
         detected_at=gap.window_end, window_start=gap.window_start, window_end=gap.window_end,
-        source="archive", material=result.material, severity=result.severity,
-        direction=result.direction, categories=result.categories, summary=result.summary,
-        diff=result.to_json())
+        source="archive", analysis=analysis, honesty=honesty_of(old, new, analysis))
 
 
 def _last_repeat(captures: list[Capture], last: archive.ArchiveCapture,

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from policywatch.monitor.timeutil import parse_iso
 from policywatch.monitor.watchlist import Policy, Watchlist
 
 CATCHUP_SPREAD = 60.0  # seconds over which overdue and new policies are spread at start
@@ -58,8 +59,6 @@ def jitter_seconds(interval: int, fraction: float) -> float | None:
 
 def next_run_from(last: str | None, interval: int, now: datetime) -> datetime:
     """The next run `policywatch status` shows: last completed check + interval (now if due)."""
-    from policywatch.monitor.timeutil import parse_iso
-
     if last is None:
         return now
     return max(now, parse_iso(last) + timedelta(seconds=interval))
