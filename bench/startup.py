@@ -109,7 +109,8 @@ def main() -> None:
                   f"{cpu * 1000:>5.0f} ms  {verdict}")
         print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         breakdown = import_breakdown(*pair, top=400)
-        classifier = sum(s for s, module in breakdown if module.startswith("policywatch.monitor.classify"))
+        classifier = sum(s for s, module in breakdown
+                         if module.startswith("policywatch.monitor.classify"))
         print(f"\nimport time of `policywatch diff`, own body of each module (-X importtime); "
               f"monitor.classify.* in all: {classifier * 1000:.1f} ms")
         for seconds, module in breakdown[:12]:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from policywatch.monitor.channels import CHANNEL_VALIDATORS
 from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.model import CATEGORIES, SEVERITIES
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-SEVERITY_NAMES = ("none", "low", "medium", "high")
 CHANNEL_TYPES = ("email", "slack", "console", "webhook", "apprise")
 SECRET_KEYS = {"password": "password_env", "webhook_url": "webhook_url_env", "url": "url_env",
                "secret": "secret_env", "urls": "urls_env"}
@@ -210,7 +210,8 @@ def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple
 
 
 def _css_ok(problems: _Problems, where: str, key: str, selector: str) -> None:
-    from policywatch.monitor.extract import css_error  # lazy: extraction pulls in lxml
+    # Lazy: lxml costs ~15 ms of start-up (python -X importtime), needed only with selectors.
+    from policywatch.monitor.selectors import css_error
 
     error = css_error(selector)
     if error:
@@ -312,9 +313,9 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
             known = ", ".join(sorted(_CHANNEL_COMMON | CHANNEL_KEYS[kind]))
             problems.add(where, key, f"unknown key for a {kind} channel (known: {known})")
     min_severity = raw.get("min_severity", "medium")
-    if min_severity not in SEVERITY_NAMES:
+    if min_severity not in SEVERITIES:
         problems.add(where, "min_severity",
-                     f"must be one of {', '.join(SEVERITY_NAMES)} (got {min_severity!r})")
+                     f"must be one of {', '.join(SEVERITIES)} (got {min_severity!r})")
     categories = _string_list(problems, where, "categories", raw.get("categories", []))
     _check_channel_categories(problems, where, categories)
     digest = raw.get("digest")
@@ -323,7 +324,7 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
     hour = raw.get("digest_hour", 9)
     if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
         problems.add(where, "digest_hour", f"must be an hour from 0 to 23 (got {hour!r})")
-    validator = _channel_validators().get(kind)
+    validator = CHANNEL_VALIDATORS.get(kind)
     if validator:
         validator(raw, where, problems.add)
     if len(problems.items) > count_before:
@@ -334,23 +335,10 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
 
 
 def _check_channel_categories(problems: _Problems, where: str, categories: tuple[str, ...]) -> None:
-    from policywatch.monitor.model import CATEGORIES
-
     for category in categories:
         if category not in CATEGORIES:
             problems.add(where, "categories",
                          f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")
-
-
-# Type-specific checks of a channel's table: (raw table, where, add_problem(where, key, msg)).
-ChannelValidator = Callable[[dict[str, Any], str, Callable[[str, str | None, str], None]], None]
-
-
-def _channel_validators() -> dict[str, ChannelValidator]:
-    # The alerts package knows what each channel type needs; imported lazily (config only).
-    from policywatch.monitor.channels import CHANNEL_VALIDATORS
-
-    return CHANNEL_VALIDATORS
 
 
 def parse_watchlist(text: str, path: str | Path = "watchlist.toml") -> Watchlist:
@@ -429,6 +417,4 @@ def load_watchlist(path: str | Path) -> Watchlist:
 
 
 def _replace_database(settings: Settings, database: str) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, database=database)

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor import model
 from policywatch.monitor.errors import NotFound, StorageError
 
 
@@ -168,7 +169,7 @@ def bundle_digest(db: sqlite_utils.Database, channel: str, cutoff: str,
             [channel, cutoff])]
         if not members:
             return None
-        message_id = f"<policywatch.digest-{members[0]}.{channel}@policywatch.local>"
+        message_id = model.message_id("digest", members[0], channel)
         cursor = db.execute(
             """INSERT INTO alerts (change_id, channel, kind, status, created_at, next_attempt_at,
                message_id, payload) VALUES (NULL, ?, 'digest', 'pending', ?, ?, ?, ?)""",

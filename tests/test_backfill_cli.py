@@ -120,8 +120,9 @@ def test_a_killed_backfill_resumes_to_the_same_history(archive: ArchiveServer,
     config = write_watchlist(tmp_path / "killed", [{"name": "pol", "url": URL, "wayback": True}],
                              {"archive_url": archive.base_url, **FAST})
     process = subprocess.Popen(
-        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config", str(config),
-         "backfill"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()",
+         "--config", str(config), "backfill"], cwd=REPO, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))})
     wait_for_downloads(archive, 12, process)

@@ -173,18 +173,18 @@ def test_newer_extractor_rederives_before_checking(seeded: tuple,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import policywatch.monitor.history.reextract
     import policywatch.monitor.history.versioning
-    import policywatch.monitor.pipeline
 
     ctx, site, _ = seeded
     check_all(ctx)
-    for module in (policywatch.monitor.pipeline, policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
-        monkeypatch.setattr(module, "EXTRACTOR_VERSION", 2)
+    newer = policywatch.monitor.history.reextract.EXTRACTOR_VERSION + 1
+    for module in (policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
+        monkeypatch.setattr(module, "EXTRACTOR_VERSION", newer)
     outcomes = check_all(ctx)
     assert set(outcomes.values()) == {"unchanged"}
     for policy in ctx.watchlist.policies:
         versions = timeline(ctx.db, policy.name)
         assert len(versions) == 1 and versions[0].rederived
-        assert versions[0].extractor_version == 2
+        assert versions[0].extractor_version == newer
     assert ctx.db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0
 
 

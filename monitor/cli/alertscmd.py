@@ -9,6 +9,7 @@ from uuid import uuid4
 import click
 
 from policywatch.monitor.errors import AlertError, PolicywatchError, StorageError
+from policywatch.monitor.model import message_id
 from policywatch.monitor.timeutil import iso, utcnow
 from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
@@ -157,8 +158,7 @@ def test(state: CliState, channel: str) -> None:
         raise UsageProblem(f"no alert channel {channel!r} in {watchlist.path} "
                            f"(defined: {known})")
     notifier = make_notifier(target)
-    message = sample_message(channel, f"<policywatch.test-{uuid4().hex}.{channel}"
-                                      "@policywatch.local>")
+    message = sample_message(channel, message_id("test", uuid4().hex, channel))
     try:
         note = notifier.send(message)
     except AlertError as exc:

@@ -10,6 +10,7 @@ some policy could not be backfilled at all.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,11 @@ from .core import select_policies, watchlist_of
 from .errtext import short_error, short_url
 from .progress import BackfillProgress
 from .root import CliState, UsageProblem, WorkFailed
+
+if TYPE_CHECKING:  # the history package is imported when the command runs (start-up time)
+    from policywatch.monitor.context import Context
+    from policywatch.monitor.history.backfill import BackfillReport
+    from policywatch.monitor.watchlist import Policy
 
 FAILURES_SHOWN = 50  # per policy; the rest are counted
 
@@ -35,6 +41,26 @@ def index_error(error: FetchError, verbose: bool) -> str:
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
+
+
+def _backfill_one(ctx: Context, policy: Policy, since: datetime | None, until: datetime | None,
+                  verbose: bool, progress_interval: float) -> BackfillReport | None:
+    """Backfill one policy and print its summary line; None when its archive index could not
+    be read (said on one line)."""
+    from policywatch.monitor.history.backfill import backfill_policy
+
+    progress = BackfillProgress(policy.name, every=progress_interval)
+    try:
+        report = backfill_policy(ctx, policy, since=_day(since), until=_day(until),
+                                 progress=progress)
+    except FetchError as error:
+        click.echo(f"{policy.name}: backfill failed: {index_error(error, verbose)}")
+        return None
+    finally:
+        progress.close()
+    click.echo(f"{policy.name}: {progress.summary()}; {report.changes_added} changes recorded "
+               f"(index: {report.listed} listed, {report.distinct_digests} distinct)")
+    return report
 
 
 @click.command()
@@ -55,7 +81,6 @@ def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
     NAMES: the policies to backfill; none means every policy with `wayback` configured.
     """
     from policywatch.monitor.context import open_context
-    from policywatch.monitor.history.backfill import backfill_policy
 
     watchlist = watchlist_of(state)
     policies = (select_policies(watchlist, names) if names
@@ -67,19 +92,10 @@ def backfill(state: CliState, names: tuple[str, ...], since: datetime | None,
     failures: list[str] = []
     unreadable = 0
     for policy in policies:
-        progress = BackfillProgress(policy.name, every=progress_interval)
-        try:
-            report = backfill_policy(ctx, policy, since=_day(since), until=_day(until),
-                                     progress=progress)
-        except FetchError as error:
+        report = _backfill_one(ctx, policy, since, until, verbose, progress_interval)
+        if report is None:
             unreadable += 1
-            click.echo(f"{policy.name}: backfill failed: {index_error(error, verbose)}")
             continue
-        finally:
-            progress.close()
-        click.echo(f"{policy.name}: {progress.summary()}; {report.changes_added} changes "
-                   f"recorded (index: {report.listed} listed, {report.distinct_digests} "
-                   "distinct)")
         failures += [f"  {policy.name} {stamp}: {reason if verbose else short_error(reason)}"
                      for stamp, reason in report.failed[:FAILURES_SHOWN]]
         if len(report.failed) > FAILURES_SHOWN:

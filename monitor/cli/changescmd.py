@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from policywatch.monitor.watchlist import SEVERITY_NAMES as SEVERITIES
+from policywatch.monitor.model import SEVERITIES
 
 from .root import CliState
 
@@ -27,8 +27,8 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
+    from policywatch.monitor.history.stated_dates import dated_changes
     from policywatch.monitor.model import severity_rank
-    from policywatch.storage.changes import list_changes
     from policywatch.storage.db import open_db
 
     from .core import select_policies, watchlist_of
@@ -36,8 +36,8 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
     watchlist = watchlist_of(state)
     selected = [p.name for p in select_policies(watchlist, names)]
     db = open_db(watchlist.settings.database)
-    rows = list_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
-                        min_rank=severity_rank(min_severity))
+    rows = dated_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
+                         min_rank=severity_rank(min_severity))
     number_of = current_numbers(db, rows)
     for row in rows:
         row["from_version"] = number_of(row["policy"], row.pop("from_version_id"))
@@ -84,5 +84,6 @@ def describe_change(row: dict[str, Any]) -> str:
                 if row["from_version"] and row["to_version"] else "")
     categories = ",".join(row["categories"]) or "-"
     source = "  [archive]" if row["source"] == "archive" else ""
+    note = f"  [{row['date_honesty']}: {row['date_note']}]" if row.get("date_note") else ""
     return (f"{start} → {end}  {row['policy']} {versions}  {row['severity'].upper()} "
-            f"{row['direction']}  {categories}  {row['summary']}{source}")
+            f"{row['direction']}  {categories}  {row['summary']}{source}{note}")

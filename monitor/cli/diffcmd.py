@@ -71,11 +71,10 @@ def diff_command(state: CliState, old: str, new: str, fmt: str, show_all: bool) 
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
     NAME@YYYY-MM-DD. Material changes come first; many other changes are folded into counts
     (--all lists them); changes of form are folded into one line."""
-    from policywatch.monitor.classify import classify_diff
-    from policywatch.monitor.diff import diff_texts, render
+    from policywatch.monitor.analysis import analyse
+    from policywatch.monitor.diff import render
 
-    old_text, new_text = load_version(state, old), load_version(state, new)
-    result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)
+    result = analyse(load_version(state, old), load_version(state, new)).result()
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}", show_all=show_all),
                nl=fmt == "json")

@@ -17,7 +17,8 @@ PREVIEW_SECTIONS = 12
 
 
 def starter_text() -> str:
-    return files("policywatch.monitor.cli").joinpath("starter_watchlist.toml").read_text(encoding="utf-8")
+    starter = files("policywatch.monitor.cli").joinpath("starter_watchlist.toml")
+    return starter.read_text(encoding="utf-8")
 
 
 @click.command()

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "add": "policywatch.monitor.cli.initcmd:add",
     "alerts": "policywatch.monitor.cli.alertscmd:alerts_group",
     "backfill": "policywatch.monitor.cli.backfillcmd:backfill",
+    "blame": "policywatch.monitor.cli.blamecmd:blame",
     "changes": "policywatch.monitor.cli.changescmd:changes",
     "check": "policywatch.monitor.cli.core:check",
     "classify": "policywatch.monitor.cli.classifycmd:classify",

@@ -1,8 +1,9 @@
 """`policywatch run`: the long-running service, a thin loop around `check()`.
 
-Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler) that hands
-due policies to the check pool (monitor.service.runner: worker threads, per-host politeness); jobs for the
-outbox dispatcher, the digests and the watchlist watcher; signal handling and shutdown here.
+Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler)
+that hands due policies to the check pool (monitor.service.runner: worker threads, per-host
+politeness); jobs for the outbox dispatcher, the digests and the watchlist watcher; signal
+handling and shutdown here.
 
 Every worker thread has its own Context and SQLite connection (a connection must not be shared
 by threads running transactions); storage.db.write_lock keeps one writer at a time.
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -26,6 +27,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from policywatch.monitor.context import Context, open_context
 from policywatch.monitor.errors import PolicywatchError
+from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
+from policywatch.monitor.pipeline import check
 from policywatch.monitor.service.daemon_jobs import (
     DispatchFn,
     OutboxJobs,
@@ -45,9 +48,30 @@ from policywatch.storage.status import INTERRUPTED, last_completed_check_times
 
 log = logging.getLogger("policywatch.daemon")
 
-CheckFn = Callable[[Context, Policy], Any]  # returns monitor.pipeline.CheckResult
+
+
+class CheckReport(Protocol):
+    """What the daemon reads of a check's result (pipeline.CheckResult has all of it)."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def transient(self) -> bool | None: ...
+    @property
+    def change_id(self) -> int | None: ...
+
+
+CheckFn = Callable[[Context, Policy], CheckReport]
 NeedsBackfill = Callable[[Context, Policy], bool]
-Backfill = Callable[[Context, Policy], Any]
+Backfill = Callable[[Context, Policy], object]  # its report is only logged
+
+
+class _WorkerState(threading.local):
+    ctx: Context | None = None  # each worker thread's own context and connection
 
 
 @dataclass(frozen=True)
@@ -62,28 +86,10 @@ class DaemonOptions:
     metrics_host: str = "127.0.0.1"
 
 
-def _pipeline_check(ctx: Context, policy: Policy) -> Any:
-    from policywatch.monitor.pipeline import check
-
-    return check(ctx, policy)
-
-
-def _needs_backfill(ctx: Context, policy: Policy) -> bool:
-    from policywatch.monitor.history.backfill import needs_backfill
-
-    return bool(needs_backfill(ctx, policy))
-
-
-def _backfill(ctx: Context, policy: Policy) -> Any:
-    from policywatch.monitor.history.backfill import backfill_policy
-
-    return backfill_policy(ctx, policy)
-
-
 class Daemon:
     def __init__(self, watchlist: Watchlist, options: DaemonOptions | None = None, *,
-                 check_fn: CheckFn = _pipeline_check, needs_backfill: NeedsBackfill =
-                 _needs_backfill, backfill: Backfill = _backfill,
+                 check_fn: CheckFn = check, needs_backfill: NeedsBackfill = needs_backfill,
+                 backfill: Backfill = backfill_policy,
                  dispatch: DispatchFn = dispatch_pending, digests: DispatchFn = dispatch_digests,
                  clock: Clock = utcnow,
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
@@ -95,7 +101,7 @@ class Daemon:
         self._session_factory = session_factory
         self._db = open_db(watchlist.settings.database)  # scheduling and shutdown records
         self._db_lock = threading.Lock()
-        self._local = threading.local()
+        self._local = _WorkerState()
         self._backfilled: set[str] = set()
         self._failures: dict[str, int] = {}  # consecutive transient failures per policy
         self._stop = threading.Event()
@@ -250,7 +256,7 @@ class Daemon:
     # --- one task on a worker thread ---------------------------------------------------------
 
     def _context(self) -> Context:
-        ctx: Context | None = getattr(self._local, "ctx", None)
+        ctx = self._local.ctx
         if ctx is None:
             ctx = open_context(self.watchlist, session=self._session_factory(), clock=self._clock)
             self._local.ctx = ctx
@@ -308,17 +314,17 @@ class Daemon:
                           extra={"policy": policy.name, "outcome": "failed"})
             self._record_crash(policy, exc, time.monotonic() - started)
             return
-        changed = getattr(result, "change_id", None) is not None
+        changed = result.change_id is not None
         self.metrics.record_check(result.outcome, result.reason, result.severity, changed,
                                   time.monotonic() - started)
         self._plan_retry(policy, result)
         if changed:
             self.outbox.wake()
 
-    def _plan_retry(self, policy: Policy, result: Any) -> None:
+    def _plan_retry(self, policy: Policy, result: CheckReport) -> None:
         """Transient failures (and suspect pages awaiting confirmation) are tried again soon,
         with a doubling delay, instead of a whole interval later."""
-        if not (result.outcome in ("failed", "suspect") and getattr(result, "transient", None)):
+        if not (result.outcome in ("failed", "suspect") and result.transient):
             self._failures.pop(policy.name, None)
             self.plans.save(policy.name)
             return
