@@ -1,9 +1,9 @@
 """The private-address guard for alert channels: a channel's host must be public, like a watched
 page's, unless the channel says `allow_private_address = true` (a local relay is a real set-up).
 
-It is the fetcher's guard (monitor.fetch.netguard) with its errors turned into the outbox's: a private
-address is permanent (the operator must change the configuration), a name that does not resolve
-is transient (DNS comes back).
+It is the fetcher's guard (monitor.fetch.netguard) with its errors turned into the outbox's: a
+private address is permanent (the operator must change the configuration), a name that does not
+resolve is transient (DNS comes back).
 """
 
 from __future__ import annotations

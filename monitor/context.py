@@ -13,6 +13,7 @@ import sqlite_utils
 from policywatch.monitor.fetch.netguard import Resolver, resolve_host
 from policywatch.monitor.timeutil import Clock, utcnow
 from policywatch.monitor.watchlist import Watchlist
+from policywatch.storage.db import open_db
 
 
 @dataclass
@@ -28,8 +29,6 @@ class Context:
 def open_context(watchlist: Watchlist, *, session: requests.Session | None = None,
                  clock: Clock = utcnow, sleep: Callable[[float], None] = time.sleep) -> Context:
     """A Context on the watchlist's database (created and migrated if needed)."""
-    from policywatch.storage.db import open_db
-
     db = open_db(watchlist.settings.database)
     http = session or requests.Session()
     http.headers["User-Agent"] = watchlist.settings.user_agent

@@ -216,8 +216,47 @@ def _m004_version_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE versions DROP COLUMN text")
 
 
+def _m006_planned_runs(db: sqlite_utils.Database) -> None:
+    # The service's planned next run of each policy (its regular run, or a sooner retry after
+    # transient failures), so that `policywatch status` says what the service will do, also
+    # after it stopped, and a restart keeps a planned retry.
+    _run_script(db, """
+    CREATE TABLE planned_runs (
+        policy TEXT PRIMARY KEY,
+        next_run_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        planned_at TEXT NOT NULL
+    )
+    """)
+
+
+def _m007_history_questions(db: sqlite_utils.Database) -> None:
+    # Issue 15. blame_states: the blame of a version (monitor.history.blame), so that the next
+    # version's blame extends it; `chain` is a digest of the timeline's version ids up to it, a
+    # state is used only for that exact timeline. On changes, the date each version states about
+    # itself ("Last updated") and what the change did to it: silent, date_only, backdated or
+    # consistent (NULL: recorded before this migration, worked out when asked).
+    _run_script(db, """
+    CREATE TABLE blame_states (
+        policy TEXT NOT NULL,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        chain TEXT NOT NULL,
+        state BLOB NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (policy, version_id)
+    );
+    ALTER TABLE changes ADD COLUMN date_honesty TEXT
+        CHECK (date_honesty IN ('silent', 'date_only', 'backdated', 'consistent'));
+    ALTER TABLE changes ADD COLUMN old_stated_date TEXT;
+    ALTER TABLE changes ADD COLUMN new_stated_date TEXT;
+    ALTER TABLE changes ADD COLUMN stated_date_label TEXT
+    """)
+
+
 MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills,
-                               _m004_version_texts]
+                               _m004_version_texts, _m006_planned_runs,
+                               _m007_history_questions]
 
 
 # Migrations that free much of the file (moving the inline texts out frees typically 95 % of

@@ -195,3 +195,21 @@ def test_the_readme_receiver_snippet_verifies_a_real_signature() -> None:
     body = b'{"id":"policywatch.change-1.tickets@policywatch.local"}'
     assert namespace["is_from_policywatch"](body, signature(SECRET, body), SECRET)
     assert not namespace["is_from_policywatch"](body + b" ", signature(SECRET, body), SECRET)
+
+
+def test_the_document_links_the_change_page_when_report_url_is_set(
+        tmp_path: Path, hook: WebhookReceiver) -> None:
+    from policywatch.monitor.report.paths import change_page_url
+
+    base = "https://reports.example.invalid/pw/"
+    watchlist = make_watchlist(tmp_path, {"hook": HOOK}, settings={"report_url": base})
+    db = open_db(watchlist.settings.database)
+    change_id = add_change(db, sale_result(), [AlertRoute("hook")])
+
+    dispatch_pending(db, watchlist, clock=FakeClock(), sleep=RecordedSleep(),
+                     environ={URL_ENV: hook.url, SECRET_ENV: SECRET})
+
+    [request] = hook.wait_for(1)
+    SCHEMA.validate(request.payload)
+    assert request.payload["changes"][0]["report_url"] == change_page_url(base, "kareo",
+                                                                         change_id)

@@ -1,8 +1,9 @@
 """`policywatch run`: the long-running service, a thin loop around `check()`.
 
-Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler) that hands
-due policies to the check pool (monitor.service.runner: worker threads, per-host politeness); jobs for the
-outbox dispatcher, the digests and the watchlist watcher; signal handling and shutdown here.
+Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler)
+that hands due policies to the check pool (monitor.service.runner: worker threads, per-host
+politeness); jobs for the outbox dispatcher, the digests and the watchlist watcher; signal
+handling and shutdown here.
 
 Every worker thread has its own Context and SQLite connection (a connection must not be shared
 by threads running transactions); storage.db.write_lock keeps one writer at a time.
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -26,6 +27,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from policywatch.monitor.context import Context, open_context
 from policywatch.monitor.errors import PolicywatchError
+from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
+from policywatch.monitor.pipeline import check
 from policywatch.monitor.service.daemon_jobs import (
     DispatchFn,
     OutboxJobs,
@@ -33,6 +36,7 @@ from policywatch.monitor.service.daemon_jobs import (
     dispatch_pending,
 )
 from policywatch.monitor.service.metrics import Metrics, MetricsServer
+from policywatch.monitor.service.planning import RunPlans, start_summary
 from policywatch.monitor.service.reload import ReloadOutcome, WatchlistWatcher
 from policywatch.monitor.service.runner import CheckRunner, HostLimits, Running, Task, host_of
 from policywatch.monitor.service.scheduler import PolicyJobs, plan_reload, retry_delay
@@ -44,9 +48,30 @@ from policywatch.storage.status import INTERRUPTED, last_completed_check_times
 
 log = logging.getLogger("policywatch.daemon")
 
-CheckFn = Callable[[Context, Policy], Any]  # returns monitor.pipeline.CheckResult
+
+
+class CheckReport(Protocol):
+    """What the daemon reads of a check's result (pipeline.CheckResult has all of it)."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def transient(self) -> bool | None: ...
+    @property
+    def change_id(self) -> int | None: ...
+
+
+CheckFn = Callable[[Context, Policy], CheckReport]
 NeedsBackfill = Callable[[Context, Policy], bool]
-Backfill = Callable[[Context, Policy], Any]
+Backfill = Callable[[Context, Policy], object]  # its report is only logged
+
+
+class _WorkerState(threading.local):
+    ctx: Context | None = None  # each worker thread's own context and connection
 
 
 @dataclass(frozen=True)
@@ -61,28 +86,10 @@ class DaemonOptions:
     metrics_host: str = "127.0.0.1"
 
 
-def _pipeline_check(ctx: Context, policy: Policy) -> Any:
-    from policywatch.monitor.pipeline import check
-
-    return check(ctx, policy)
-
-
-def _needs_backfill(ctx: Context, policy: Policy) -> bool:
-    from policywatch.monitor.history.backfill import needs_backfill
-
-    return bool(needs_backfill(ctx, policy))
-
-
-def _backfill(ctx: Context, policy: Policy) -> Any:
-    from policywatch.monitor.history.backfill import backfill_policy
-
-    return backfill_policy(ctx, policy)
-
-
 class Daemon:
     def __init__(self, watchlist: Watchlist, options: DaemonOptions | None = None, *,
-                 check_fn: CheckFn = _pipeline_check, needs_backfill: NeedsBackfill =
-                 _needs_backfill, backfill: Backfill = _backfill,
+                 check_fn: CheckFn = check, needs_backfill: NeedsBackfill = needs_backfill,
+                 backfill: Backfill = backfill_policy,
                  dispatch: DispatchFn = dispatch_pending, digests: DispatchFn = dispatch_digests,
                  clock: Clock = utcnow,
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
@@ -94,7 +101,7 @@ class Daemon:
         self._session_factory = session_factory
         self._db = open_db(watchlist.settings.database)  # scheduling and shutdown records
         self._db_lock = threading.Lock()
-        self._local = threading.local()
+        self._local = _WorkerState()
         self._backfilled: set[str] = set()
         self._failures: dict[str, int] = {}  # consecutive transient failures per policy
         self._stop = threading.Event()
@@ -107,6 +114,8 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1})
         self.jobs = PolicyJobs(self._scheduler, self._due, clock=clock,
                                spread=self.options.catchup_spread)
+        self.plans = RunPlans(self._db, self._db_lock, self.jobs, clock)  # for status, restarts
+        self._start_plans: list[Any] = []
         self.runner = CheckRunner(self._work, workers=self.options.workers, limits=self._limits)
         self.outbox = OutboxJobs(self._scheduler, lambda: self.watchlist, self.metrics,
                                  clock=clock, dispatch=dispatch, digests=digests)
@@ -119,7 +128,9 @@ class Daemon:
         """Add every job (not started yet): one per policy, the outbox, the digests and the
         watchlist watcher."""
         wl = self.watchlist
-        self.jobs.add_all(wl.policies, self._last_checks(), wl.settings.jitter)
+        last = self._last_checks()
+        self.jobs.add_all(wl.policies, last, wl.settings.jitter)
+        self._start_plans = self.plans.start(wl.policies, last, self._failures)
         self.outbox.add_jobs(self.options.dispatch_interval, self.options.digest_interval)
         self._scheduler.add_job(self.reload, "interval", seconds=self.options.watch_interval,
                                 id="watchlist", name="watchlist watcher")
@@ -138,6 +149,9 @@ class Daemon:
                                                  port=self.options.metrics_port).start()
         log.info("policywatch run: %d policies, database %s, %d check threads",
                  len(wl.policies), wl.settings.database, self.options.workers)
+        for line in start_summary(wl, self._start_plans, self._clock(),
+                                  self.options.catchup_spread):
+            log.info("policywatch run: %s", line)
 
     def run_forever(self) -> int:
         """Start, serve until SIGTERM/SIGINT, shut down gracefully; return the exit status."""
@@ -242,7 +256,7 @@ class Daemon:
     # --- one task on a worker thread ---------------------------------------------------------
 
     def _context(self) -> Context:
-        ctx: Context | None = getattr(self._local, "ctx", None)
+        ctx = self._local.ctx
         if ctx is None:
             ctx = open_context(self.watchlist, session=self._session_factory(), clock=self._clock)
             self._local.ctx = ctx
@@ -300,18 +314,19 @@ class Daemon:
                           extra={"policy": policy.name, "outcome": "failed"})
             self._record_crash(policy, exc, time.monotonic() - started)
             return
-        changed = getattr(result, "change_id", None) is not None
+        changed = result.change_id is not None
         self.metrics.record_check(result.outcome, result.reason, result.severity, changed,
                                   time.monotonic() - started)
         self._plan_retry(policy, result)
         if changed:
             self.outbox.wake()
 
-    def _plan_retry(self, policy: Policy, result: Any) -> None:
+    def _plan_retry(self, policy: Policy, result: CheckReport) -> None:
         """Transient failures (and suspect pages awaiting confirmation) are tried again soon,
         with a doubling delay, instead of a whole interval later."""
-        if not (result.outcome in ("failed", "suspect") and getattr(result, "transient", None)):
+        if not (result.outcome in ("failed", "suspect") and result.transient):
             self._failures.pop(policy.name, None)
+            self.plans.save(policy.name)
             return
         count = self._failures[policy.name] = self._failures.get(policy.name, 0) + 1
         delay = retry_delay(count, policy.interval)
@@ -320,6 +335,7 @@ class Daemon:
             log.info("%s: transient %s; retrying at %s (failure %d in a row)", policy.name,
                      result.reason, iso(when), count,
                      extra={"policy": policy.name, "outcome": "retry_scheduled"})
+        self.plans.save(policy.name, failures=count)
 
     def _record_crash(self, policy: Policy, exc: Exception, seconds: float) -> None:
         now = self._clock()
@@ -354,12 +370,14 @@ class Daemon:
         self.watchlist = new
         for name in plan.removed:
             self.jobs.remove(name)
+            self.plans.forget(name)
             self.runner.cancel(name)
             log.info("%s: removed from the watchlist", name,
                      extra={"policy": name, "outcome": "removed"})
         last = self._last_checks()
         for policy in plan.added + plan.rescheduled:
             first = self.jobs.add(policy, last.get(policy.name), new.settings.jitter)
+            self.plans.save(policy.name, "scheduled" if policy.name in last else "first_check")
             verb = "added" if policy in plan.added else "rescheduled"
             log.info("%s: %s, every %d s, next run %s", policy.name, verb, policy.interval,
                      iso(first), extra={"policy": policy.name, "outcome": verb})
