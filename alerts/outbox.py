@@ -12,18 +12,19 @@ another.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any
 from uuid import uuid4
 
 import requests
 import sqlite_utils
 
+from policywatch.monitor import model
 from policywatch.monitor.errors import AlertError, PolicywatchError
 from policywatch.monitor.timeutil import Clock, iso, utcnow
 from policywatch.monitor.watchlist import Watchlist
@@ -104,7 +105,7 @@ class _Pass:
     clock: Clock
     sleep: Callable[[float], None]
     rng: random.Random | None
-    lock: Any  # storage.db.write_lock: one user of the connection at a time
+    lock: threading.RLock  # storage.db.write_lock: one user of the connection at a time
 
     def now(self) -> str:
         return iso(self.clock())
@@ -116,7 +117,12 @@ class _Pass:
 def _fail(run: _Pass, row: AlertRow, detail: str, *, count_attempt: bool = True) -> Outcome:
     with run.lock:
         outbox.mark_failed(run.db, row.id, detail, count_attempt=count_attempt)
-    return Outcome(row.id, row.channel, "failed", detail)
+    return _outcome(row, "failed", detail)
+
+
+def _outcome(row: AlertRow, status: str, detail: str, next_at: str | None = None) -> Outcome:
+    return Outcome(alert_id=row.id, channel=row.channel, status=status, detail=detail,
+                   next_attempt_at=next_at)
 
 
 def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
@@ -124,7 +130,7 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
     """Send one claimed-or-claimable row; return the outcome and the time waited so far."""
     with run.lock:
         if not outbox.claim(run.db, row.id):
-            return Outcome(row.id, row.channel, "skipped", "taken by another dispatcher"), waited
+            return _outcome(row, "skipped", "taken by another dispatcher"), waited
         try:
             message = compose(run.db, run.watchlist, row)
         except PolicywatchError as exc:
@@ -149,19 +155,18 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
             with run.lock:
                 outbox.mark_retry(run.db, row.id, next_at, f"transient: {exc.detail}")
             if tries >= IN_PASS_TRIES or waited + delay > IN_PASS_WAIT:
-                return Outcome(row.id, row.channel, "retrying", exc.detail, next_at), waited
+                return _outcome(row, "retrying", exc.detail, next_at), waited
             run.sleep(delay)
             waited += delay
             with run.lock:
                 if not outbox.claim(run.db, row.id):
-                    return Outcome(row.id, row.channel, "skipped", "taken by another "
-                                   "dispatcher"), waited
+                    return _outcome(row, "skipped", "taken by another dispatcher"), waited
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not kill the pass
             return _fail(run, row, f"internal error: {type(exc).__name__}: {exc}"), waited
         else:
             with run.lock:
                 outbox.mark_sent(run.db, row.id, run.now(), note)
-            return Outcome(row.id, row.channel, "sent", note or ""), waited
+            return _outcome(row, "sent", note or ""), waited
 
 
 def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) -> list[Outcome]:
@@ -176,8 +181,9 @@ def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) ->
             rest = rows[index + 1:]
             with run.lock:
                 outbox.defer_channel(run.db, row.channel, outcome.next_attempt_at)
-            outcomes.extend(Outcome(r.id, r.channel, "deferred", f"channel failing: "
-                                    f"{outcome.detail}", outcome.next_attempt_at) for r in rest)
+            outcomes.extend(Outcome(alert_id=r.id, channel=r.channel, status="deferred",
+                                    detail=f"channel failing: {outcome.detail}",
+                                    next_attempt_at=outcome.next_attempt_at) for r in rest)
             break
     return outcomes
 
@@ -204,7 +210,8 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
         if not held:
             report.busy = True
             return report
-        run = _Pass(db, watchlist, clock, sleep, rng, write_lock(db))
+        run = _Pass(db=db, watchlist=watchlist, clock=clock, sleep=sleep, rng=rng,
+                    lock=write_lock(db))
         with run.lock:
             report.recovered, report.uncertain = outbox.reset_interrupted(
                 db, run.now(), MAX_INTERRUPTED)
@@ -270,11 +277,16 @@ def bundle_due_digests(db: sqlite_utils.Database, watchlist: Watchlist, now: dat
 
 
 def dispatch_digests(db: sqlite_utils.Database, watchlist: Watchlist, *,
-                     clock: Clock = utcnow, **options: Any) -> DispatchReport:
+                     clock: Clock = utcnow, session: requests.Session | None = None,
+                     sleep: Callable[[float], None] = time.sleep,
+                     notifiers: Mapping[str, Notifier] | None = None,
+                     environ: Mapping[str, str] | None = None,
+                     rng: random.Random | None = None) -> DispatchReport:
     """Bundle the digests that are due, then send everything due (digests and immediate alerts
     alike): one call serves `policywatch alerts send`, `check` and the daemon."""
     bundled = bundle_due_digests(db, watchlist, clock())
-    report = dispatch_pending(db, watchlist, clock=clock, **options)
+    report = dispatch_pending(db, watchlist, clock=clock, session=session, sleep=sleep,
+                              notifiers=notifiers, environ=environ, rng=rng)
     report.bundled = bundled
     return report
 
@@ -288,7 +300,7 @@ def enqueue_operator_notice(db: sqlite_utils.Database, watchlist: Watchlist, sub
     ids: list[int] = []
     with write_lock(db):
         for name in names:
-            message_id = f"<policywatch.operator-{uuid4().hex}.{name}@policywatch.local>"
+            message_id = model.message_id("operator", uuid4().hex, name)
             alert_id = outbox.insert_operator_alert(db, name, subject, body, now, message_id)
             if alert_id is not None:
                 ids.append(alert_id)

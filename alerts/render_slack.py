@@ -116,9 +116,11 @@ def _change_blocks(change: ChangeView, budget: Budget) -> list[str]:
     title = mrkdwn(f"{change.severity.upper()} · {change.title} · "
                    f"{change.summary or 'policy changed'}"[:300])
     intro = (f"*{title}*\n" + _link("Policy", change.url)
+             + _link("Change page", change.report_url)
              + _link("Archived capture", change.archive_url)
              + _link("Previous capture", change.old_archive_url)
-             + window_line(change.window_start, change.window_end))
+             + window_line(change.window_start, change.window_end)
+             + (f"\n*{mrkdwn(change.date_note)}*" if change.date_note else ""))
     texts = [intro[:MAX_BLOCK_TEXT]]
     texts.extend(_unit_text(unit, budget) for unit in change.units)
     if change.other_changes:

@@ -19,6 +19,7 @@ from policywatch.monitor.fetch.netguard import (
 )
 from policywatch.monitor.timeutil import Clock, utcnow
 from policywatch.monitor.watchlist import Watchlist
+from policywatch.storage.db import open_db
 
 
 @dataclass
@@ -39,8 +40,6 @@ def open_context(watchlist: Watchlist, *, session: requests.Session | None = Non
     """A Context on the watchlist's database (created and migrated if needed), with a session
     sized for the watchlist's hosts and the proxies of the settings (or of the environment,
     read here once)."""
-    from policywatch.storage.db import open_db
-
     db = open_db(watchlist.settings.database)
     chosen = proxies or Proxies.from_settings(watchlist.settings.proxy)
     http = session or watchlist_session(watchlist, chosen)

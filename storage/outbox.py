@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor import model
 from policywatch.monitor.errors import NotFound, StorageError
 
 
@@ -187,7 +188,7 @@ def bundle_digest(db: sqlite_utils.Database, channel: str, cutoff: str,
             [channel, cutoff])]
         if not members:
             return None
-        message_id = f"<policywatch.digest-{members[0]}.{channel}@policywatch.local>"
+        message_id = model.message_id("digest", members[0], channel)
         cursor = db.execute(
             """INSERT INTO alerts (change_id, channel, kind, status, created_at, next_attempt_at,
                message_id, payload) VALUES (NULL, ?, 'digest', 'pending', ?, ?, ?, ?)""",
@@ -204,11 +205,13 @@ def bundle_members(db: sqlite_utils.Database, bundle_id: int) -> list[AlertRow]:
         "SELECT * FROM alerts WHERE bundle_id = ? ORDER BY created_at, id", [bundle_id])]
 
 
-def list_alerts(db: sqlite_utils.Database, status: str | None = None,
+def list_alerts(db: sqlite_utils.Database, status: str | tuple[str, ...] | None = None,
                 limit: int = 50) -> list[dict[str, Any]]:
-    """Alerts newest first with their change's policy, severity and summary, for listing."""
-    where = "WHERE a.status = ?" if status else ""
-    params: list[Any] = [status] if status else []
+    """Alerts newest first (in one status or any of several) with their change's policy,
+    severity and summary, for listing."""
+    statuses = (status,) if isinstance(status, str) else status or ()
+    where = f"WHERE a.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+    params: list[Any] = list(statuses)
     return list(db.query(
         f"""SELECT a.id, a.channel, a.kind, a.status, a.attempts, a.next_attempt_at,
             a.last_error, a.created_at, a.sent_at, a.bundle_id, a.payload,

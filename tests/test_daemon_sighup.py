@@ -48,8 +48,8 @@ class Output:
 def test_sighup_after_a_refused_edit_reads_and_logs_again(tmp_path: Path) -> None:
     path = write_watchlist(tmp_path, POLICIES)
     service = subprocess.Popen(
-        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config", str(path),
-         "run"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config",
+         str(path), "run"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "CI": "true"})
     try:
         out = Output(service.stdout)

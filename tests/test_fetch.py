@@ -44,6 +44,8 @@ def body_of(kind: str) -> bytes:
     }
     if kind == "binary":
         return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x01\x02" + bytes(range(256)) * 40
+    if kind == "image":
+        return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40
     text = bodies[kind]()
     return text.encode("utf-8") if isinstance(text, str) else text
 

@@ -23,8 +23,8 @@ HOOK_ENV = "PW_TEST_KILL_HOOK"
 
 def start_dispatcher(config: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()", "--config", str(config),
-         "alerts", "send"],
+        [sys.executable, "-c", "from policywatch.monitor.cli import main; main()",
+         "--config", str(config), "alerts", "send"],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

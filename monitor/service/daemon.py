@@ -1,8 +1,9 @@
 """`policywatch run`: the long-running service, a thin loop around `check()`.
 
-Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler) that hands
-due policies to the check pool (monitor.service.runner: worker threads, per-host politeness); jobs for the
-outbox dispatcher, the digests and the watchlist watcher; signal handling and shutdown here.
+Pieces: an APScheduler BackgroundScheduler with one job per policy (monitor.service.scheduler)
+that hands due policies to the check pool (monitor.service.runner: worker threads, per-host
+politeness); jobs for the outbox dispatcher, the digests and the watchlist watcher; signal
+handling and shutdown here.
 
 Every worker thread has its own Context and SQLite connection (a connection must not be shared
 by threads running transactions); storage.db.write_lock keeps one writer at a time.
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from apscheduler.executors.debug import DebugExecutor
@@ -30,6 +31,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from policywatch.monitor.context import Context, open_context
 from policywatch.monitor.errors import PolicywatchError, StorageError
 from policywatch.monitor.fetch.httputil import Proxies
+from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
+from policywatch.monitor.pipeline import check
 from policywatch.monitor.service.daemon_jobs import (
     DispatchFn,
     OutboxJobs,
@@ -37,6 +40,7 @@ from policywatch.monitor.service.daemon_jobs import (
     dispatch_pending,
 )
 from policywatch.monitor.service.metrics import Metrics, MetricsServer
+from policywatch.monitor.service.planning import RunPlans, start_summary
 from policywatch.monitor.service.preflight import check_database_writable
 from policywatch.monitor.service.reload import ReloadOutcome, WatchlistWatcher
 from policywatch.monitor.service.runner import CheckRunner, HostLimits, Running, Task, host_of
@@ -52,9 +56,29 @@ log = logging.getLogger("policywatch.daemon")
 
 UNHEALTHY_AFTER = 3  # the last this-many checks all failed with internal errors: unhealthy
 
-CheckFn = Callable[[Context, Policy], Any]  # returns monitor.pipeline.CheckResult
+
+class CheckReport(Protocol):
+    """What the daemon reads of a check's result (pipeline.CheckResult has all of it)."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def transient(self) -> bool | None: ...
+    @property
+    def change_id(self) -> int | None: ...
+
+
+CheckFn = Callable[[Context, Policy], CheckReport]
 NeedsBackfill = Callable[[Context, Policy], bool]
-Backfill = Callable[[Context, Policy], Any]
+Backfill = Callable[[Context, Policy], object]  # its report is only logged
+
+
+class _WorkerState(threading.local):
+    ctx: Context | None = None  # each worker thread's own context and connection
 
 
 @dataclass(frozen=True)
@@ -69,28 +93,19 @@ class DaemonOptions:
     metrics_host: str = "127.0.0.1"
 
 
-def _pipeline_check(ctx: Context, policy: Policy) -> Any:
-    from policywatch.monitor.pipeline import check
-
-    return check(ctx, policy)
-
-
-def _needs_backfill(ctx: Context, policy: Policy) -> bool:
-    from policywatch.monitor.history.backfill import needs_backfill
-
-    return bool(needs_backfill(ctx, policy))
-
-
-def _backfill(ctx: Context, policy: Policy) -> Any:
-    from policywatch.monitor.history.backfill import backfill_policy
-
-    return backfill_policy(ctx, policy)
+def _scheduler() -> BackgroundScheduler:
+    # A policy's job only queues the policy (Daemon._due): it runs on the scheduler's own thread
+    # ("direct"), which at 1,000 checks a second saves a thread hand-off per check; the outbox
+    # and watchlist jobs, which block, run on the pool.
+    return BackgroundScheduler(
+        timezone=UTC, executors={"default": ThreadPoolExecutor(4), "direct": DebugExecutor()},
+        job_defaults={"coalesce": True, "max_instances": 1})
 
 
 class Daemon:
     def __init__(self, watchlist: Watchlist, options: DaemonOptions | None = None, *,
-                 check_fn: CheckFn = _pipeline_check, needs_backfill: NeedsBackfill =
-                 _needs_backfill, backfill: Backfill = _backfill,
+                 check_fn: CheckFn = check, needs_backfill: NeedsBackfill = needs_backfill,
+                 backfill: Backfill = backfill_policy,
                  dispatch: DispatchFn = dispatch_pending, digests: DispatchFn = dispatch_digests,
                  clock: Clock = utcnow,
                  session_factory: Callable[[], requests.Session] | None = None) -> None:
@@ -108,7 +123,7 @@ class Daemon:
         self._recent_internal: deque[bool] = deque(maxlen=UNHEALTHY_AFTER)
         self._db_error: str | None = None  # the last database write failure, until one works
         self._db_lock = threading.Lock()
-        self._local = threading.local()
+        self._local = _WorkerState()
         self._backfilled: set[str] = set()
         self._failures: dict[str, int] = {}  # consecutive transient failures per policy
         self._stop = threading.Event()
@@ -116,14 +131,11 @@ class Daemon:
         self._reload_requested = threading.Event()
         self._reload_lock = threading.Lock()
         self._heartbeat = time.monotonic()
-        self._scheduler = BackgroundScheduler(
-            # A policy's job only queues the policy (self._due): it runs on the scheduler's own
-            # thread ("direct"), which at 1,000 checks a second saves a thread hand-off per
-            # check; the outbox and watchlist jobs, which block, run on the pool.
-            timezone=UTC, executors={"default": ThreadPoolExecutor(4), "direct": DebugExecutor()},
-            job_defaults={"coalesce": True, "max_instances": 1})
+        self._scheduler = _scheduler()
         self.jobs = PolicyJobs(self._scheduler, self._due, clock=clock,
                                spread=self.options.catchup_spread, executor="direct")
+        self.plans = RunPlans(self._db, self._db_lock, self.jobs, clock)  # for status, restarts
+        self._start_plans: list[Any] = []
         self.runner = CheckRunner(self._work, workers=self.options.workers, limits=self._limits)
         self.outbox = OutboxJobs(self._scheduler, lambda: self.watchlist, self.metrics,
                                  clock=clock, dispatch=dispatch, digests=digests)
@@ -136,7 +148,9 @@ class Daemon:
         """Add every job (not started yet): one per policy, the outbox, the digests and the
         watchlist watcher."""
         wl = self.watchlist
-        self.jobs.add_all(wl.policies, self._last_checks(), wl.settings.jitter)
+        last = self._last_checks()
+        self.jobs.add_all(wl.policies, last, wl.settings.jitter)
+        self._start_plans = self.plans.start(wl.policies, last, self._failures)
         self.outbox.add_jobs(self.options.dispatch_interval, self.options.digest_interval)
         self._scheduler.add_job(self.reload, "interval", seconds=self.options.watch_interval,
                                 id="watchlist", name="watchlist watcher")
@@ -155,6 +169,9 @@ class Daemon:
                                                  port=self.options.metrics_port).start()
         log.info("policywatch run: %d policies, database %s (writable: checked), %d check "
                  "threads", len(wl.policies), wl.settings.database, self.options.workers)
+        for line in start_summary(wl, self._start_plans, self._clock(),
+                                  self.options.catchup_spread):
+            log.info("policywatch run: %s", line)
 
     def run_forever(self) -> int:
         """Start, serve until SIGTERM/SIGINT, shut down gracefully; return the exit status."""
@@ -267,7 +284,7 @@ class Daemon:
     # --- one task on a worker thread ---------------------------------------------------------
 
     def _context(self) -> Context:
-        ctx: Context | None = getattr(self._local, "ctx", None)
+        ctx = self._local.ctx
         if ctx is None:
             session = self._session_factory() if self._session_factory else None
             ctx = open_context(self.watchlist, session=session, clock=self._clock,
@@ -329,18 +346,19 @@ class Daemon:
             return
         self._recent_internal.append(False)
         self._db_error = None  # the check recorded itself: the database takes writes
-        changed = getattr(result, "change_id", None) is not None
+        changed = result.change_id is not None
         self.metrics.record_check(result.outcome, result.reason, result.severity, changed,
                                   time.monotonic() - started)
         self._plan_retry(policy, result)
         if changed:
             self.outbox.wake()
 
-    def _plan_retry(self, policy: Policy, result: Any) -> None:
+    def _plan_retry(self, policy: Policy, result: CheckReport) -> None:
         """Transient failures (and suspect pages awaiting confirmation) are tried again soon,
         with a doubling delay, instead of a whole interval later."""
-        if not (result.outcome in ("failed", "suspect") and getattr(result, "transient", None)):
+        if not (result.outcome in ("failed", "suspect") and result.transient):
             self._failures.pop(policy.name, None)
+            self.plans.save(policy.name)
             return
         count = self._failures[policy.name] = self._failures.get(policy.name, 0) + 1
         delay = retry_delay(count, policy.interval)
@@ -349,6 +367,7 @@ class Daemon:
             log.info("%s: transient %s; retrying at %s (failure %d in a row)", policy.name,
                      result.reason, iso(when), count,
                      extra={"policy": policy.name, "outcome": "retry_scheduled"})
+        self.plans.save(policy.name, failures=count)
 
     def _log_crash(self, policy: Policy, exc: Exception, not_recorded: str | None) -> None:
         """One log line per crashed check; a traceback only for a bug, not for a database that
@@ -398,12 +417,14 @@ class Daemon:
         self._by_name = {p.name: p for p in new.policies}
         for name in plan.removed:
             self.jobs.remove(name)
+            self.plans.forget(name)
             self.runner.cancel(name)
             log.info("%s: removed from the watchlist", name,
                      extra={"policy": name, "outcome": "removed"})
         last = self._last_checks()
         for policy in plan.added + plan.rescheduled:
             first = self.jobs.add(policy, last.get(policy.name), new.settings.jitter)
+            self.plans.save(policy.name, "scheduled" if policy.name in last else "first_check")
             verb = "added" if policy in plan.added else "rescheduled"
             log.info("%s: %s, every %d s, next run %s", policy.name, verb, policy.interval,
                      iso(first), extra={"policy": policy.name, "outcome": verb})

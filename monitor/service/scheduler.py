@@ -56,15 +56,6 @@ def jitter_seconds(interval: int, fraction: float) -> float | None:
     return interval * fraction if fraction > 0 else None
 
 
-def next_run_from(last: str | None, interval: int, now: datetime) -> datetime:
-    """The next run `policywatch status` shows: last completed check + interval (now if due)."""
-    from policywatch.monitor.timeutil import parse_iso
-
-    if last is None:
-        return now
-    return max(now, parse_iso(last) + timedelta(seconds=interval))
-
-
 @dataclass(frozen=True)
 class ReloadPlan:
     added: tuple[Policy, ...]
@@ -136,7 +127,9 @@ class PolicyJobs:
         when = self._clock() + timedelta(seconds=delay)
         self._scheduler.add_job(self._on_due, "date", run_date=when, args=[name],
                                 id=retry_job_id(name), name=f"retry {name}",
-                                replace_existing=True, misfire_grace_time=None)
+                                replace_existing=True, misfire_grace_time=None,
+                                # set now, so that it is known before the scheduler starts
+                                next_run_time=when)
         return when
 
     def retry_at(self, name: str) -> datetime | None:
