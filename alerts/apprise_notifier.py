@@ -90,7 +90,8 @@ class AppriseNotifier:
                              transient=False)
         host = getattr(plugin, "host", None)
         if host and "host" in getattr(plugin, "template_tokens", {}):
-            # A host of the user's: judge it as the fetcher would judge a watched page.
+            # A host of the user's: judge it as the fetcher would judge a watched page. Apprise
+            # connects by name itself, so this guard cannot pin the address it checked.
             guard_channel_url(self.channel, f"http://{_bracket(host)}/", what=what,
                               resolver=self.resolver)
         bundle.add(plugin)

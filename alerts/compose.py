@@ -31,11 +31,12 @@ def resolve_channel(watchlist: Watchlist, name: str) -> AlertChannel | None:
 
 def _view(db: sqlite_utils.Database, watchlist: Watchlist, change_id: int) -> ChangeView:
     row = outbox.change_for_alert(db, change_id)
+    report_base = watchlist.settings.report_url
     try:
         policy = watchlist.policy(row["policy"])
     except KeyError:  # the policy left the watchlist after the change was recorded
-        return change_view(row)
-    return change_view(row, title=policy.display_name, url=policy.url)
+        return change_view(row, report_base=report_base)
+    return change_view(row, title=policy.display_name, url=policy.url, report_base=report_base)
 
 
 def compose(db: sqlite_utils.Database, watchlist: Watchlist, row: AlertRow) -> AlertMessage:

@@ -21,6 +21,7 @@ from policywatch.monitor.channels import DEFAULT_PORTS, DEFAULT_TIMEOUT
 from policywatch.monitor.errors import AlertError
 from policywatch.monitor.watchlist import AlertChannel
 
+from .guard import guard_channel_host
 from .message import AlertMessage
 from .render_email import render_html, render_text
 
@@ -32,6 +33,30 @@ def header_message_id(message_id: str) -> str:
     inner = _NOT_IN_ID.sub("-", message_id.strip("<>"))
     local, _, domain = inner.rpartition("@")
     return f"<{local.replace('@', '-') or 'policywatch'}@{domain or 'policywatch.local'}>"
+
+
+class PinnedSMTP(smtplib.SMTP):
+    """smtplib.SMTP connecting to a checked address while greeting and verifying TLS (STARTTLS
+    server name and certificate) by the host's name."""
+
+    def __init__(self, address: str | None, host: str, port: int, timeout: float) -> None:
+        self._address = address  # set before SMTP.__init__, which connects
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return super()._get_socket(self._address or host, port, timeout)  # type: ignore[misc,no-any-return]
+
+
+class PinnedSMTPSSL(smtplib.SMTP_SSL):
+    """smtplib.SMTP_SSL connecting to a checked address; TLS still names the host."""
+
+    def __init__(self, address: str | None, host: str, port: int, timeout: float,
+                 context: ssl.SSLContext) -> None:
+        self._address = address
+        super().__init__(host, port, timeout=timeout, context=context)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return super()._get_socket(self._address or host, port, timeout)  # type: ignore[misc,no-any-return]
 
 
 class EmailNotifier:
@@ -91,10 +116,12 @@ class EmailNotifier:
         return None
 
     def _connect(self) -> smtplib.SMTP:
+        addresses = guard_channel_host(self.channel, self.host, what="SMTP host")
+        address = addresses[0] if addresses else None
         context = ssl.create_default_context()
         if self.security == "ssl":
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            return PinnedSMTPSSL(address, self.host, self.port, self.timeout, context)
+        smtp = PinnedSMTP(address, self.host, self.port, self.timeout)
         if self.security == "starttls":
             try:
                 smtp.starttls(context=context)
@@ -104,6 +131,8 @@ class EmailNotifier:
         return smtp
 
     def _classify(self, exc: Exception) -> AlertError:
+        if isinstance(exc, AlertError):  # the address guard's refusal
+            return exc
         name = self.channel.name
         where = f"{self.host}:{self.port}"
         if isinstance(exc, smtplib.SMTPRecipientsRefused):

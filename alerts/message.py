@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policywatch.monitor.model import DiffResult, severity_rank
+from policywatch.monitor.report.paths import change_page_url
 
 from .textsafe import strip_controls
 
@@ -50,6 +51,10 @@ class ChangeView:
     old_archive_url: str | None = None
     units: tuple[UnitView, ...] = ()
     other_changes: int = 0  # changes of form or with no data practice changed, not shown
+    report_url: str | None = None  # the change's page in the published report (report_url)
+    # What the change did to the date the policy states about itself, when worth saying
+    # ("the 'Last updated' date was not changed (still 2024-03-05)").
+    date_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def unit_views(diff: dict[str, Any]) -> tuple[tuple[UnitView, ...], int]:
 
 
 def change_view(row: dict[str, Any], *, title: str | None = None,
-                url: str | None = None) -> ChangeView:
+                url: str | None = None, report_base: str | None = None) -> ChangeView:
     """A ChangeView from storage.outbox.change_for_alert's row (the policy's title and URL from
     the watchlist when it still lists the policy, else the stored capture's URL)."""
     units, others = unit_views(row["diff"])
@@ -121,7 +126,20 @@ def change_view(row: dict[str, Any], *, title: str | None = None,
         categories=tuple(row["categories"]), summary=row["summary"],
         window_start=row["window_start"], window_end=row["window_end"], source=row["source"],
         archive_url=row.get("new_archive_url"), old_archive_url=row.get("old_archive_url"),
-        units=units, other_changes=others)
+        units=units, other_changes=others, date_note=_date_note(row),
+        report_url=change_page_url(report_base, row["policy"], row["id"]) if report_base
+        else None)
+
+
+def _date_note(row: dict[str, Any]) -> str | None:
+    """Said in an alert when the stated date did not follow the text (silent) or went back."""
+    from policywatch.monitor.history.stated_dates import honesty_note
+
+    if row.get("date_honesty") not in ("silent", "backdated"):
+        return None
+    note = honesty_note(row["date_honesty"], row.get("stated_date_label"),
+                        row.get("old_stated_date"), row.get("new_stated_date"))
+    return note[:1].upper() + note[1:] + "." if note else None
 
 
 def preview_view(policy: str, result: DiffResult, *, title: str | None = None,

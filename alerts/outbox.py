@@ -3,25 +3,28 @@
 A row is marked 'sending' (committed) before its message goes out, then 'sent', back to
 'pending' with exponential backoff and jitter (Retry-After honoured), or 'failed' with the reason.
 Rows still 'sending' when a dispatcher starts were interrupted by a dead process and are sent
-again: at most one duplicate, which receivers drop by the message's stable id. Channels are served
-in parallel and back off separately, so one failing channel never delays another.
+again once (a duplicate receivers drop by the message's stable id); a row interrupted a second
+time fails as "delivery uncertain" and the operator is told, so kills never multiply posts.
+Channels are served in parallel and back off separately, so one failing channel never delays
+another.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any
 from uuid import uuid4
 
 import requests
 import sqlite_utils
 
+from policywatch.monitor import model
 from policywatch.monitor.errors import AlertError, PolicywatchError
 from policywatch.monitor.timeutil import Clock, iso, utcnow
 from policywatch.monitor.watchlist import Watchlist
@@ -39,6 +42,7 @@ BACKOFF_CAP = 3600.0
 IN_PASS_WAIT = 15.0  # a pass waits this long at most per channel for short retries...
 IN_PASS_TRIES = 3  # ...and sends a message at most this often; later retries are scheduled
 MAX_PARALLEL_CHANNELS = 8
+MAX_INTERRUPTED = 2  # sends cut off by a dead process before an alert is failed as uncertain
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class DispatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     busy: bool = False  # another dispatcher holds the lock; nothing was done
     recovered: list[int] = field(default_factory=list)  # interrupted rows sent again
+    uncertain: list[int] = field(default_factory=list)  # interrupted too often: failed
     bundled: list[int] = field(default_factory=list)  # digest rows created in this pass
 
     def count(self, status: str) -> int:
@@ -80,7 +85,9 @@ class DispatchReport:
         return (f"sent {self.sent}, retrying later {self.retrying}, failed {self.failed}"
                 + (f", digests bundled {len(self.bundled)}" if self.bundled else "")
                 + (f", interrupted sends retried {len(self.recovered)}" if self.recovered
-                   else ""))
+                   else "")
+                + (f", delivery uncertain (failed, not sent again) {len(self.uncertain)}"
+                   if self.uncertain else ""))
 
 
 def backoff_delay(attempts: int, rng: random.Random | None = None) -> float:
@@ -98,7 +105,7 @@ class _Pass:
     clock: Clock
     sleep: Callable[[float], None]
     rng: random.Random | None
-    lock: Any  # storage.db.write_lock: one user of the connection at a time
+    lock: threading.RLock  # storage.db.write_lock: one user of the connection at a time
 
     def now(self) -> str:
         return iso(self.clock())
@@ -110,7 +117,12 @@ class _Pass:
 def _fail(run: _Pass, row: AlertRow, detail: str, *, count_attempt: bool = True) -> Outcome:
     with run.lock:
         outbox.mark_failed(run.db, row.id, detail, count_attempt=count_attempt)
-    return Outcome(row.id, row.channel, "failed", detail)
+    return _outcome(row, "failed", detail)
+
+
+def _outcome(row: AlertRow, status: str, detail: str, next_at: str | None = None) -> Outcome:
+    return Outcome(alert_id=row.id, channel=row.channel, status=status, detail=detail,
+                   next_attempt_at=next_at)
 
 
 def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
@@ -118,7 +130,7 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
     """Send one claimed-or-claimable row; return the outcome and the time waited so far."""
     with run.lock:
         if not outbox.claim(run.db, row.id):
-            return Outcome(row.id, row.channel, "skipped", "taken by another dispatcher"), waited
+            return _outcome(row, "skipped", "taken by another dispatcher"), waited
         try:
             message = compose(run.db, run.watchlist, row)
         except PolicywatchError as exc:
@@ -143,19 +155,18 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
             with run.lock:
                 outbox.mark_retry(run.db, row.id, next_at, f"transient: {exc.detail}")
             if tries >= IN_PASS_TRIES or waited + delay > IN_PASS_WAIT:
-                return Outcome(row.id, row.channel, "retrying", exc.detail, next_at), waited
+                return _outcome(row, "retrying", exc.detail, next_at), waited
             run.sleep(delay)
             waited += delay
             with run.lock:
                 if not outbox.claim(run.db, row.id):
-                    return Outcome(row.id, row.channel, "skipped", "taken by another "
-                                   "dispatcher"), waited
+                    return _outcome(row, "skipped", "taken by another dispatcher"), waited
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not kill the pass
             return _fail(run, row, f"internal error: {type(exc).__name__}: {exc}"), waited
         else:
             with run.lock:
                 outbox.mark_sent(run.db, row.id, run.now(), note)
-            return Outcome(row.id, row.channel, "sent", note or ""), waited
+            return _outcome(row, "sent", note or ""), waited
 
 
 def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) -> list[Outcome]:
@@ -170,8 +181,9 @@ def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) ->
             rest = rows[index + 1:]
             with run.lock:
                 outbox.defer_channel(run.db, row.channel, outcome.next_attempt_at)
-            outcomes.extend(Outcome(r.id, r.channel, "deferred", f"channel failing: "
-                                    f"{outcome.detail}", outcome.next_attempt_at) for r in rest)
+            outcomes.extend(Outcome(alert_id=r.id, channel=r.channel, status="deferred",
+                                    detail=f"channel failing: {outcome.detail}",
+                                    next_attempt_at=outcome.next_attempt_at) for r in rest)
             break
     return outcomes
 
@@ -198,9 +210,13 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
         if not held:
             report.busy = True
             return report
-        run = _Pass(db, watchlist, clock, sleep, rng, write_lock(db))
+        run = _Pass(db=db, watchlist=watchlist, clock=clock, sleep=sleep, rng=rng,
+                    lock=write_lock(db))
         with run.lock:
-            report.recovered = outbox.reset_interrupted(db, run.now())
+            report.recovered, report.uncertain = outbox.reset_interrupted(
+                db, run.now(), MAX_INTERRUPTED)
+        report.outcomes.extend(_tell_uncertain(db, watchlist, report.uncertain, run.now()))
+        with run.lock:
             due = outbox.due_alerts(db, run.now())
         groups = [(name, list(rows)) for name, rows in groupby(due, key=lambda r: r.channel)]
         jobs = [(_notifier_for(run, name, notifiers, session, environ), rows)
@@ -216,6 +232,26 @@ def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, *, clock: 
                     report.outcomes.extend(future.result())
     return report
 
+
+
+def _tell_uncertain(db: sqlite_utils.Database, watchlist: Watchlist, ids: list[int],
+                    now: str) -> list[Outcome]:
+    """Tell the operator about each alert failed as uncertain (not about operator notices
+    themselves: a notice about a notice could go on for ever); their outcomes."""
+    outcomes: list[Outcome] = []
+    for alert_id in ids:
+        row = outbox.get_alert(db, alert_id)
+        # Logged (daemon) or printed (alerts send) with the other outcomes.
+        outcomes.append(Outcome(alert_id, row.channel, "failed", str(row.last_error)))
+        if row.kind == "operator":
+            continue
+        enqueue_operator_notice(
+            db, watchlist, f"alert #{alert_id} to {row.channel}: delivery uncertain",
+            f"Sending alert #{alert_id} to {row.channel} was interrupted {MAX_INTERRUPTED} times "
+            "(the process died mid-send). It may have arrived, up to "
+            f"{MAX_INTERRUPTED} times; it is not sent again by itself. Check the channel; "
+            f"`policywatch alerts retry {alert_id}` sends it again on purpose.", now=now)
+    return outcomes
 
 
 def digest_cutoff(now: datetime, hour: int) -> datetime:
@@ -241,11 +277,16 @@ def bundle_due_digests(db: sqlite_utils.Database, watchlist: Watchlist, now: dat
 
 
 def dispatch_digests(db: sqlite_utils.Database, watchlist: Watchlist, *,
-                     clock: Clock = utcnow, **options: Any) -> DispatchReport:
+                     clock: Clock = utcnow, session: requests.Session | None = None,
+                     sleep: Callable[[float], None] = time.sleep,
+                     notifiers: Mapping[str, Notifier] | None = None,
+                     environ: Mapping[str, str] | None = None,
+                     rng: random.Random | None = None) -> DispatchReport:
     """Bundle the digests that are due, then send everything due (digests and immediate alerts
     alike): one call serves `policywatch alerts send`, `check` and the daemon."""
     bundled = bundle_due_digests(db, watchlist, clock())
-    report = dispatch_pending(db, watchlist, clock=clock, **options)
+    report = dispatch_pending(db, watchlist, clock=clock, session=session, sleep=sleep,
+                              notifiers=notifiers, environ=environ, rng=rng)
     report.bundled = bundled
     return report
 
@@ -259,7 +300,7 @@ def enqueue_operator_notice(db: sqlite_utils.Database, watchlist: Watchlist, sub
     ids: list[int] = []
     with write_lock(db):
         for name in names:
-            message_id = f"<policywatch.operator-{uuid4().hex}.{name}@policywatch.local>"
+            message_id = model.message_id("operator", uuid4().hex, name)
             alert_id = outbox.insert_operator_alert(db, name, subject, body, now, message_id)
             if alert_id is not None:
                 ids.append(alert_id)

@@ -53,6 +53,8 @@ def _text_links(change: ChangeView) -> list[str]:
     lines = []
     if change.url:
         lines.append(f"Policy: {strip_controls(change.url)}")
+    if change.report_url:
+        lines.append(f"Change page: {strip_controls(change.report_url)}")
     if change.archive_url:
         lines.append(f"Archived capture: {strip_controls(change.archive_url)}")
     if change.old_archive_url:
@@ -64,6 +66,8 @@ def _text_change(change: ChangeView, budget: Budget) -> list[str]:
     lines = [f"{change.severity.upper()} · {strip_controls(change.title)} · "
              f"{strip_controls(change.summary or 'policy changed')}", *_text_links(change),
              window_line(change.window_start, change.window_end), ""]
+    if change.date_note:
+        lines[-1:-1] = [strip_controls(change.date_note)]
     for number, unit in enumerate(change.units[:MAX_UNITS], start=1):
         lines.extend(_text_unit(number, unit, budget))
         lines.append("")
@@ -134,10 +138,15 @@ def _html_change(change: ChangeView, budget: Budget) -> str:
         tail.append(f"<p>{change.other_changes} other change(s) of form or with no data "
                     "practice changed are not shown.</p>")
     return (f"<h2>{title}</h2>{_html_link('Policy', change.url)}"
+            f"{_html_link('Change page', change.report_url)}"
             f"{_html_link('Archived capture', change.archive_url)}"
             f"{_html_link('Previous capture', change.old_archive_url)}"
             f"<p>{escape(window_line(change.window_start, change.window_end))}</p>"
-            f"<ol>{units}</ol>{''.join(tail)}")
+            f"{_html_date_note(change)}<ol>{units}</ol>{''.join(tail)}")
+
+
+def _html_date_note(change: ChangeView) -> str:
+    return f"<p><b>{escape(strip_controls(change.date_note))}</b></p>" if change.date_note else ""
 
 
 def render_html(message: AlertMessage) -> str:

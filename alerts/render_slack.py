@@ -2,7 +2,7 @@
 
 Policy text is hostile. Slack's control characters `&`, `<`, `>` are escaped, so `<!channel>`,
 `<@U123>` and `<http://x|y>` arrive as text; the plain-text broadcasts `@channel`, `@here` and
-`@everyone` get a zero-width space after the `@`; and mrkdwn markup characters in policy text are
+`@everyone` get a full-width at sign (`＠here`); and mrkdwn markup characters in policy text are
 replaced by look-alikes, so only policywatch's own ~deleted~ and *inserted* marks format anything.
 Slack allows 3,000 characters per text block and 50 blocks: longer content is cut with a line
 saying how much more there is.
@@ -36,7 +36,8 @@ _MARKS = {"delete": "~", "insert": "*"}
 def mrkdwn(text: str) -> str:
     """Policy text made inert for a mrkdwn field."""
     safe = strip_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub("@\u200b", safe.translate(_MARKUP))
+    # A full-width at sign, not an invisible break: alert text carries no invisible characters.
+    return _BROADCAST.sub("\uff20", safe.translate(_MARKUP))
 
 
 def block_id(message_id: str, index: int) -> str:
@@ -115,9 +116,11 @@ def _change_blocks(change: ChangeView, budget: Budget) -> list[str]:
     title = mrkdwn(f"{change.severity.upper()} · {change.title} · "
                    f"{change.summary or 'policy changed'}"[:300])
     intro = (f"*{title}*\n" + _link("Policy", change.url)
+             + _link("Change page", change.report_url)
              + _link("Archived capture", change.archive_url)
              + _link("Previous capture", change.old_archive_url)
-             + window_line(change.window_start, change.window_end))
+             + window_line(change.window_start, change.window_end)
+             + (f"\n*{mrkdwn(change.date_note)}*" if change.date_note else ""))
     texts = [intro[:MAX_BLOCK_TEXT]]
     texts.extend(_unit_text(unit, budget) for unit in change.units)
     if change.other_changes:

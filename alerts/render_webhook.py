@@ -42,7 +42,7 @@ def _unit(unit: UnitView) -> dict[str, Any]:
             "added": _words(unit, "insert")}
 
 
-def _change(change: ChangeView, report_url: str | None) -> dict[str, Any]:
+def _change(change: ChangeView) -> dict[str, Any]:
     return {
         "change_id": change.change_id, "policy": change.policy, "title": _cap(change.title, 300),
         "url": change.url, "source": change.source, "archive_url": change.archive_url,
@@ -53,19 +53,17 @@ def _change(change: ChangeView, report_url: str | None) -> dict[str, Any]:
         "units": [_unit(u) for u in change.units[:MAX_UNITS]],
         "units_not_shown": max(len(change.units) - MAX_UNITS, 0),
         "other_changes": change.other_changes,
-        "report_url": report_url,
+        "report_url": change.report_url,
     }
 
 
 def webhook_document(message: AlertMessage) -> dict[str, Any]:
     """The alert as a JSON-ready dict (see webhook.schema.json)."""
-    report_url = message.extra.get("report_url")
     return {
         "schema": SCHEMA_VERSION, "kind": message.kind, "id": message.message_id,
         "channel": message.channel, "subject": _cap(message.subject, 300),
         "severity": message.severity, "note": _cap(message.note, 10_000) or "",
-        "changes": [_change(c, report_url if isinstance(report_url, str) else None)
-                    for c in message.changes],
+        "changes": [_change(c) for c in message.changes],
     }
 
 

@@ -14,9 +14,15 @@ import requests
 
 from policywatch.monitor.channels import DEFAULT_TIMEOUT
 from policywatch.monitor.errors import AlertError
-from policywatch.monitor.fetch.httputil import parse_retry_after
+from policywatch.monitor.fetch.httputil import (
+    Proxies,
+    ensure_pinning,
+    parse_retry_after,
+    send_pinned,
+)
 from policywatch.monitor.watchlist import AlertChannel
 
+from .guard import guard_channel_url
 from .message import AlertMessage
 from .render_slack import slack_payload
 from .textsafe import strip_controls
@@ -29,6 +35,8 @@ class SlackNotifier:
                  environ: Mapping[str, str] | None = None) -> None:
         self.channel = channel
         self.session = session or requests.Session()
+        ensure_pinning(self.session)
+        self.proxies = Proxies.from_settings(None)  # the environment's, read once
         self.environ = os.environ if environ is None else environ
         self.variable = str(channel.options.get("webhook_url_env"))
         self.timeout = float(channel.options.get("timeout", DEFAULT_TIMEOUT))
@@ -50,8 +58,14 @@ class SlackNotifier:
         url = self._url()
         payload = slack_payload(message, self.channel.options.get("username"))
         try:
-            response = self.session.post(url, json=payload, timeout=self.timeout,
-                                         allow_redirects=False)
+            target = guard_channel_url(self.channel, url)
+        except AlertError as exc:
+            raise AlertError(self.channel.name, _redact(exc.detail, url),
+                             transient=exc.transient) from exc
+        try:
+            response = send_pinned(self.session, requests.Request("POST", target.url,
+                                                                  json=payload),
+                                   target, proxies=self.proxies, timeout=self.timeout)
         except requests.Timeout as exc:
             raise AlertError(self.channel.name, f"webhook timed out after {self.timeout:g}s",
                              transient=True) from exc

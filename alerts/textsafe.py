@@ -6,9 +6,13 @@ import re
 
 from policywatch.monitor.timeutil import parse_iso
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional overrides that can
-# make a terminal or mail client show text in a misleading order.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls, the bidirectional overrides and isolates
+# that can make a terminal or mail client show text in a misleading order, and the invisible
+# characters that hide words from a reader or split a word a filter looks for: zero-width space,
+# non-joiner and joiner, the left-to-right / right-to-left and Arabic letter marks, word joiner
+# and the zero-width no-break space (BOM).
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 CONTEXT_CHARS = 160  # unchanged words kept on each side of a change
 
 

@@ -18,7 +18,12 @@ import requests
 
 from policywatch.monitor.channels import DEFAULT_TIMEOUT
 from policywatch.monitor.errors import AlertError
-from policywatch.monitor.fetch.httputil import parse_retry_after
+from policywatch.monitor.fetch.httputil import (
+    Proxies,
+    ensure_pinning,
+    parse_retry_after,
+    send_pinned,
+)
 from policywatch.monitor.fetch.netguard import Resolver, resolve_host
 from policywatch.monitor.watchlist import AlertChannel
 
@@ -43,6 +48,8 @@ class WebhookNotifier:
                  resolver: Resolver = resolve_host) -> None:
         self.channel = channel
         self.session = session or requests.Session()
+        ensure_pinning(self.session)
+        self.proxies = Proxies.from_settings(None)  # the environment's, read once
         self.environ = os.environ if environ is None else environ
         self.resolver = resolver
         self.url_env = str(channel.options.get("url_env"))
@@ -62,16 +69,21 @@ class WebhookNotifier:
     def send(self, message: AlertMessage) -> str | None:
         url = self._secret(self.url_env, "url_env")
         secret = self._secret(self.secret_env, "secret_env")
-        guard_channel_url(self.channel, url, what=f"the URL in ${self.url_env}",
-                          resolver=self.resolver)
+        try:
+            target = guard_channel_url(self.channel, url, what=f"the URL in ${self.url_env}",
+                                       resolver=self.resolver)
+        except AlertError as exc:
+            raise AlertError(self.channel.name, exc.detail.replace(url, "<webhook URL>"),
+                             transient=exc.transient) from exc
         body = webhook_body(message)
         headers = {"Content-Type": "application/json; charset=utf-8",
                    "Idempotency-Key": message.message_id,
                    SIGNATURE_HEADER: signature(secret, body),
                    "User-Agent": "policywatch-webhook/1"}
         try:
-            response = self.session.post(url, data=body, headers=headers, timeout=self.timeout,
-                                         allow_redirects=False)
+            response = send_pinned(self.session, requests.Request(
+                "POST", target.url, data=body, headers=headers), target, proxies=self.proxies,
+                timeout=self.timeout)
         except requests.Timeout as exc:
             raise AlertError(self.channel.name, f"webhook timed out after {self.timeout:g}s",
                              transient=True) from exc

@@ -1,7 +1,8 @@
 """Type-specific validation of [alerts.NAME] tables, and the channels' option defaults.
 
-monitor.watchlist checks the keys every channel shares; these check what each type needs, so a
-bad channel is reported when the watchlist loads, not when the first alert fails to go out.
+monitor.watchlist checks the keys every channel shares and calls these, which check what each
+type needs, so a bad channel is reported when the watchlist loads, not when the first alert
+fails to go out. Part of the configuration: the alerts package reads its defaults from here.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Callable
 from email.utils import parseaddr
 from typing import Any
 
-from policywatch.monitor.watchlist import ChannelValidator
-
+# add_problem(where, key, message), as the watchlist loader collects problems.
 AddProblem = Callable[[str, str | None, str], None]
+# Type-specific checks of a channel's table: (raw table, where, add_problem).
+ChannelValidator = Callable[[dict[str, Any], str, AddProblem], None]
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -61,6 +63,12 @@ def _text(raw: dict[str, Any], where: str, key: str, add: AddProblem, *,
         add(where, key, f"must be a non-empty one-line string, not {value!r}")
 
 
+def _private_flag(raw: dict[str, Any], where: str, add: AddProblem) -> None:
+    value = raw.get("allow_private_address")
+    if value is not None and not isinstance(value, bool):
+        add(where, "allow_private_address", f"must be true or false, not {value!r}")
+
+
 def validate_email(raw: dict[str, Any], where: str, add: AddProblem) -> None:
     _text(raw, where, "host", add, required=True)
     security = raw.get("security", "starttls")
@@ -76,21 +84,25 @@ def validate_email(raw: dict[str, Any], where: str, add: AddProblem) -> None:
         add(where, "username", "is required when password_env is set")
     sender = raw.get("from")
     if not is_address(sender):
-        add(where, "from", f"is required: one e-mail address, not {sender!r}")
+        add(where, "from", "is required: one e-mail address"
+            + ("" if sender is None else f", not {sender!r}"))
     to = raw.get("to")
     if not isinstance(to, list) or not to:
-        add(where, "to", f"is required: a non-empty list of e-mail addresses, not {to!r}")
+        add(where, "to", "is required: a non-empty list of e-mail addresses"
+            + ("" if to is None else f", not {to!r}"))
     else:
         for address in to:
             if not is_address(address):
                 add(where, "to", f"{address!r} is not an e-mail address")
     _timeout(raw, where, add)
+    _private_flag(raw, where, add)
 
 
 def validate_slack(raw: dict[str, Any], where: str, add: AddProblem) -> None:
     _env_name(raw, where, "webhook_url_env", add, required=True)
     _text(raw, where, "username", add, required=False)
     _timeout(raw, where, add)
+    _private_flag(raw, where, add)
 
 
 def validate_console(raw: dict[str, Any], where: str, add: AddProblem) -> None:

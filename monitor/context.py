@@ -10,9 +10,16 @@ from dataclasses import dataclass, field
 import requests
 import sqlite_utils
 
-from policywatch.monitor.fetch.netguard import Resolver, resolve_host
+from policywatch.monitor.fetch.httputil import Proxies, make_session
+from policywatch.monitor.fetch.netguard import (
+    AddressJudge,
+    Resolver,
+    is_public_address,
+    resolve_host,
+)
 from policywatch.monitor.timeutil import Clock, utcnow
 from policywatch.monitor.watchlist import Watchlist
+from policywatch.storage.db import open_db
 
 
 @dataclass
@@ -23,14 +30,28 @@ class Context:
     clock: Clock = utcnow
     sleep: Callable[[float], None] = time.sleep
     resolver: Resolver = resolve_host  # DNS, injectable so tests can play other hosts
+    judge: AddressJudge = is_public_address  # tests let a loopback address play a public one
+    proxies: Proxies = field(default_factory=Proxies)  # chosen once at start
 
 
 def open_context(watchlist: Watchlist, *, session: requests.Session | None = None,
-                 clock: Clock = utcnow, sleep: Callable[[float], None] = time.sleep) -> Context:
-    """A Context on the watchlist's database (created and migrated if needed)."""
-    from policywatch.storage.db import open_db
-
+                 clock: Clock = utcnow, sleep: Callable[[float], None] = time.sleep,
+                 proxies: Proxies | None = None) -> Context:
+    """A Context on the watchlist's database (created and migrated if needed), with a session
+    sized for the watchlist's hosts and the proxies of the settings (or of the environment,
+    read here once)."""
     db = open_db(watchlist.settings.database)
-    http = session or requests.Session()
+    chosen = proxies or Proxies.from_settings(watchlist.settings.proxy)
+    http = session or watchlist_session(watchlist, chosen)
     http.headers["User-Agent"] = watchlist.settings.user_agent
-    return Context(watchlist=watchlist, db=db, session=http, clock=clock, sleep=sleep)
+    return Context(watchlist=watchlist, db=db, session=http, clock=clock, sleep=sleep,
+                   proxies=chosen)
+
+
+def watchlist_session(watchlist: Watchlist, proxies: Proxies | None = None) -> requests.Session:
+    """The HTTP session for this watchlist: one kept-alive pool per host it fetches from (and
+    one for the archive)."""
+    from urllib.parse import urlsplit
+
+    hosts = {urlsplit(p.url).netloc for p in watchlist.policies}
+    return make_session(watchlist.settings.user_agent, hosts=len(hosts) + 1, proxies=proxies)

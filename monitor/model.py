@@ -1,7 +1,11 @@
-"""The differ's output contract, shared by the differ, the classifier, storage and alerts.
+"""The shared model: the words every stage uses, and the differ's output contract.
 
-The differ fills kind/section/old/new/spans/form_only; the classifier fills the rest.
-`to_json()` gives the documented JSON shape.
+Severity scale, categories, directions and the outcomes of a check, a change and an alert are
+defined here once; the differ, the classifier, storage, alerts, the service and the CLI import
+them from here. This module imports nothing of policywatch's.
+
+The differ fills kind/section/old/new/spans/form_only of a ChangeUnit; the classifier fills the
+rest. `to_json()` gives the documented JSON shape.
 """
 
 from __future__ import annotations
@@ -21,10 +25,34 @@ CATEGORIES: tuple[str, ...] = (
     "ai_training", "other",
 )
 
+# What one check of a policy came to (CheckResult.outcome, the checks table).
+CheckOutcome = Literal["first_version", "new_version", "unchanged", "suspect", "failed"]
+# A check cut short by a shutdown is recorded as interrupted.
+RecordedOutcome = Literal["first_version", "new_version", "unchanged", "suspect", "failed",
+                          "interrupted"]
+# Where a version or change came from: a live fetch or a Wayback Machine capture.
+Source = Literal["live", "archive"]
+# An outbox row to create for a change: send now, or bundle into the channel's daily digest.
+RouteStatus = Literal["pending", "digest"]
+AlertStatus = Literal["pending", "sending", "digest", "failed", "sent"]
+MessageKind = Literal["change", "digest", "operator", "test"]
+
 
 def severity_rank(severity: str) -> int:
     """0 for none up to 3 for high; unknown names rank as none."""
     return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+
+
+def severity_rank_sql(column: str = "severity") -> str:
+    """severity_rank as an SQL expression over `column`."""
+    whens = " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(SEVERITIES) if rank)
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def message_id(kind: MessageKind, key: int | str, channel: str) -> str:
+    """The Message-ID of an alert: stable for (kind, key, channel), so receivers drop duplicates
+    of a change's message by it."""
+    return f"<policywatch.{kind}-{key}.{channel}@policywatch.local>"
 
 
 @dataclass

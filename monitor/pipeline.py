@@ -1,5 +1,5 @@
-"""One check of one policy: fetch, record snapshot, extract, record version, diff, classify,
-enqueue alerts. `check()` is the whole pipeline; the daemon and the CLI only call it."""
+"""One check of one policy: fetch, record snapshot, extract, record version, analyse, record
+change, route alerts. `check()` is the whole pipeline; the daemon and the CLI only call it."""
 
 from __future__ import annotations
 
@@ -7,16 +7,31 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from policywatch.alerts.outbox import enqueue_operator_notice
+from policywatch.alerts.routing import routes_for
+from policywatch.monitor.analysis import analyse
 from policywatch.monitor.context import Context
 from policywatch.monitor.errors import ContentRejected, FetchError
-from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
+from policywatch.monitor.extract import check_content, extract
 from policywatch.monitor.fetch.http import FetchedPage, Fetcher
-from policywatch.monitor.history.versioning import StoredText, store_text
+from policywatch.monitor.history.reextract import rederive_if_stale
+from policywatch.monitor.history.versioning import (
+    News,
+    OperatorNotice,
+    StoredText,
+    as_news,
+    record_change,
+    record_version,
+)
+from policywatch.monitor.model import CheckOutcome, Severity
 from policywatch.monitor.timeutil import iso
 from policywatch.monitor.watchlist import Policy
 from policywatch.storage import checks as check_store
+from policywatch.storage.changes import AlertRoute
 from policywatch.storage.db import write_lock
-from policywatch.storage.snapshots import SnapshotInput, record_snapshot
+from policywatch.storage.snapshots import SnapshotInput
+from policywatch.storage.snapshots import record_snapshot as record_snapshot_row
+from policywatch.storage.versions import latest_head, mark_seen
 
 log = logging.getLogger("policywatch.check")
 
@@ -24,13 +39,13 @@ log = logging.getLogger("policywatch.check")
 @dataclass(frozen=True)
 class CheckResult:
     policy: str
-    outcome: str  # first_version | new_version | unchanged | suspect | failed
+    outcome: CheckOutcome
     reason: str | None = None
     detail: str | None = None
     transient: bool | None = None
     version_id: int | None = None
     change_id: int | None = None
-    severity: str | None = None
+    severity: Severity | None = None
     summary: str | None = None
     duration_ms: int = 0
 
@@ -46,16 +61,19 @@ def check(ctx: Context, policy: Policy) -> CheckResult:
         rederive_if_stale(ctx, policy)
         page = fetch_page(ctx, policy)
         if page.not_modified:
-            result = store_unchanged(ctx, policy)
-        else:
-            snapshot_id = store_snapshot(ctx, policy, page)
-            text = extract(page.body, content_type=page.content_type, selector=policy.selector,
-                           remove=policy.remove)
-            check_content(page.body, page.content_type, text, url=page.final_url)
-            stored = store_text(ctx, policy, text, snapshot_id)
-            if stored.outcome != "suspect":
-                remember_validators(ctx, policy, page, snapshot_id)
-            result = to_result(policy, stored)
+            return finish(ctx, policy, record_unchanged(ctx, policy), started)
+        snapshot_id = record_snapshot(ctx, policy, page)
+        text = extract_text(page, policy)
+        stored = record_version(ctx, policy, text, snapshot_id)
+        tell_operator(ctx, stored.notice)
+        if stored.pending is not None:  # a new text: what changed, and who hears of it
+            previous = stored.pending.previous.text
+            news = as_news(ctx, policy, stored.pending, analyse(previous, text))
+            routes = route_alerts(ctx, policy, news)  # written with the change, atomically
+            stored = record_change(ctx, policy, stored.pending, news, routes)
+        if stored.outcome != "suspect":
+            remember_validators(ctx, policy, page, snapshot_id)
+        result = to_result(policy, stored)
     except (FetchError, ContentRejected) as error:
         result = failure(ctx, policy, error)
     return finish(ctx, policy, result, started)
@@ -66,17 +84,39 @@ def fetch_page(ctx: Context, policy: Policy) -> FetchedPage:
     if validators and validators.url != policy.url:
         validators = None  # the watched URL changed: its old validators mean nothing
     fetcher = Fetcher(ctx.session, ctx.watchlist.settings, sleep=ctx.sleep,
-                      resolver=ctx.resolver)
+                      resolver=ctx.resolver, judge=ctx.judge, proxies=ctx.proxies)
     return fetcher.fetch(policy.url, etag=validators.etag if validators else None,
                          last_modified=validators.last_modified if validators else None)
 
 
-def store_snapshot(ctx: Context, policy: Policy, page: FetchedPage) -> int:
+def record_snapshot(ctx: Context, policy: Policy, page: FetchedPage) -> int:
     with write_lock(ctx.db):
-        return record_snapshot(ctx.db, SnapshotInput(
+        return record_snapshot_row(ctx.db, SnapshotInput(
             policy=policy.name, body=page.body, requested_url=page.requested_url,
             final_url=page.final_url, status=page.status, content_type=page.content_type,
             headers=page.headers, fetched_at=iso(ctx.clock())))
+
+
+def extract_text(page: FetchedPage, policy: Policy) -> str:
+    """The policy text of the page; raises ContentRejected for a page that is not the policy."""
+    text = extract(page.body, content_type=page.content_type, selector=policy.selector,
+                   remove=policy.remove)
+    check_content(page.body, page.content_type, text, url=page.final_url)
+    return text
+
+
+def route_alerts(ctx: Context, policy: Policy, news: News) -> list[AlertRoute]:
+    if news.quiet:
+        return []
+    return routes_for(ctx.watchlist.channels_for(policy), news.analysis.result())
+
+
+def tell_operator(ctx: Context, notice: OperatorNotice | None) -> None:
+    if notice is None:
+        return
+    with write_lock(ctx.db):
+        enqueue_operator_notice(ctx.db, ctx.watchlist, notice.subject, notice.body,
+                                now=iso(ctx.clock()))
 
 
 def remember_validators(ctx: Context, policy: Policy, page: FetchedPage, snapshot_id: int) -> None:
@@ -88,24 +128,26 @@ def remember_validators(ctx: Context, policy: Policy, page: FetchedPage, snapsho
             last_modified=page.headers.get("Last-Modified"), snapshot_id=snapshot_id))
 
 
-def store_unchanged(ctx: Context, policy: Policy) -> CheckResult:
+def record_unchanged(ctx: Context, policy: Policy) -> CheckResult:
     """A 304: the page is as it was, so the latest version was seen again."""
-    from policywatch.storage.versions import latest_version, mark_seen
-
-    latest = latest_version(ctx.db, policy.name)
+    latest = latest_head(ctx.db, policy.name)
     if latest is None:
         # Validators without a version (e.g. the first page was rejected): fetch in full next time.
         with write_lock(ctx.db):
             check_store.clear_validators(ctx.db, policy.name)
-        return CheckResult(policy.name, "failed", "not_modified_without_version",
-                           "304 but no stored version; validators cleared", transient=True)
+        return CheckResult(policy=policy.name, outcome="failed",
+                           reason="not_modified_without_version",
+                           detail="304 but no stored version; validators cleared",
+                           transient=True)
     with write_lock(ctx.db):
         mark_seen(ctx.db, latest.id, iso(ctx.clock()))
-    return CheckResult(policy.name, "unchanged", "not_modified", version_id=latest.id)
+    return CheckResult(policy=policy.name, outcome="unchanged", reason="not_modified",
+                       version_id=latest.id)
 
 
 def to_result(policy: Policy, stored: StoredText) -> CheckResult:
-    return CheckResult(policy.name, stored.outcome, stored.reason, stored.detail,
+    return CheckResult(policy=policy.name, outcome=stored.outcome, reason=stored.reason,
+                       detail=stored.detail,
                        transient=True if stored.outcome == "suspect" else None,
                        version_id=stored.version_id, change_id=stored.change_id,
                        severity=stored.severity, summary=stored.summary)
@@ -116,21 +158,19 @@ def failure(ctx: Context, policy: Policy, error: FetchError | ContentRejected) -
         notify_operator_once(ctx, policy, error.reason, error.detail)
     status = error.status if isinstance(error, FetchError) else None
     detail = f"{error.detail} (HTTP {status})" if status else error.detail
-    return CheckResult(policy.name, "failed", error.reason, detail, transient=error.transient)
+    return CheckResult(policy=policy.name, outcome="failed", reason=error.reason, detail=detail,
+                       transient=error.transient)
 
 
 def notify_operator_once(ctx: Context, policy: Policy, reason: str, detail: str) -> None:
     """Tell the operator about a permanent failure, once per run of identical failures."""
     previous = check_store.last_check(ctx.db, policy.name)
-    if previous and previous["outcome"] == "failed" and previous["reason"] == reason:
+    if previous and previous.outcome == "failed" and previous.reason == reason:
         return
-    from policywatch.alerts.outbox import enqueue_operator_notice
-
-    with write_lock(ctx.db):
-        enqueue_operator_notice(
-            ctx.db, ctx.watchlist, f"policywatch: {policy.display_name} cannot be checked "
-            f"({reason})", f"{policy.url}\n{detail}\nThis will not fix itself: "
-            "check the URL, selector or settings.", now=iso(ctx.clock()))
+    tell_operator(ctx, OperatorNotice(
+        subject=f"policywatch: {policy.display_name} cannot be checked ({reason})",
+        body=f"{policy.url}\n{detail}\nThis will not fix itself: check the URL, selector or "
+             "settings."))
 
 
 def finish(ctx: Context, policy: Policy, result: CheckResult, started: datetime) -> CheckResult:
@@ -142,17 +182,8 @@ def finish(ctx: Context, policy: Policy, result: CheckResult, started: datetime)
             duration_ms=duration, outcome=result.outcome, reason=result.reason,
             detail=result.detail, transient=result.transient, version_id=result.version_id))
     log.info("%s: %s%s", policy.name, result.outcome,
-             f" ({result.reason}: {result.detail})" if result.reason else "",
+             f" ({result.reason}{f': {result.detail}' if result.detail else ''})"
+             if result.reason else "",
              extra={"policy": policy.name, "outcome": result.outcome})
     return replace(result, duration_ms=duration)
 
-
-def rederive_if_stale(ctx: Context, policy: Policy) -> None:
-    """A newer extractor re-derives the stored history first, so its different output of the
-    same page is not mistaken for a change of the policy."""
-    from policywatch.monitor.history.reextract import reextract_policy
-    from policywatch.storage.versions import timeline_extractor_version
-
-    current = timeline_extractor_version(ctx.db, policy.name)
-    if current is not None and current < EXTRACTOR_VERSION:
-        reextract_policy(ctx, policy)

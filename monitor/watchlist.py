@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from policywatch.monitor.channels import CHANNEL_VALIDATORS
 from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.model import CATEGORIES, SEVERITIES
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-SEVERITY_NAMES = ("none", "low", "medium", "high")
 CHANNEL_TYPES = ("email", "slack", "console", "webhook", "apprise")
 SECRET_KEYS = {"password": "password_env", "webhook_url": "webhook_url_env", "url": "url_env",
                "secret": "secret_env", "urls": "urls_env"}
@@ -51,6 +51,8 @@ class Settings:
     archive_index_rate: float = 1.0
     archive_capture_rate: float = 4.0
     operator_channels: tuple[str, ...] = ()
+    proxy: str | None = None  # http(s) proxy for fetches; None: the environment's, read at start
+    report_url: str | None = None  # where `policywatch report` is published; alerts link to it
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class AlertChannel:
     digest: str | None = None
     digest_hour: int = 9
     options: dict[str, Any] = field(default_factory=dict)
+    # The channel's `allow_private_address`, or [settings] allow_private_addresses.
+    allow_private_address: bool = False
 
 
 DEFAULT_CONSOLE = AlertChannel(name="console", type="console")
@@ -127,18 +131,25 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "allow_private_addresses": (bool,), "archive_url": (str,), "interval": (str,),
     "per_host_concurrency": (int,), "per_host_delay": (int, float), "retries": (int,),
     "jitter": (int, float), "archive_index_rate": (int, float),
-    "archive_capture_rate": (int, float), "operator_channels": (list,),
+    "archive_capture_rate": (int, float), "operator_channels": (list,), "proxy": (str,),
+    "report_url": (str,),
 }
 _POLICY_KEYS = {"name", "url", "selector", "remove", "interval", "tags", "alerts", "wayback",
                 "title"}
 _CHANNEL_COMMON = {"type", "min_severity", "categories", "digest", "digest_hour"}
 CHANNEL_KEYS: dict[str, set[str]] = {
-    "email": {"host", "port", "security", "username", "password_env", "from", "to", "timeout"},
-    "slack": {"webhook_url_env", "timeout", "username"},
+    "email": {"host", "port", "security", "username", "password_env", "from", "to", "timeout",
+              "allow_private_address"},
+    "slack": {"webhook_url_env", "timeout", "username", "allow_private_address"},
     "console": {"stream"},
     "webhook": {"url_env", "secret_env", "timeout", "allow_private_address"},
     "apprise": {"urls_env", "format", "allow_private_address"},
 }
+
+
+def _got(value: Any) -> str:
+    """` (got 5)` after a message about a wrong value; nothing when the key is missing."""
+    return "" if value is None else f" (got {value!r})"
 
 
 def _type_name(types: tuple[type, ...]) -> str:
@@ -184,6 +195,12 @@ def _load_settings(raw: Any, problems: _Problems) -> Settings:
     if "archive_url" in values and not _is_http_url(values["archive_url"]):
         problems.add("settings", "archive_url", f"{values['archive_url']!r} is not an http(s) URL")
         del values["archive_url"]
+    if "proxy" in values and not _is_http_url(values["proxy"]):
+        problems.add("settings", "proxy", f"{values['proxy']!r} is not an http(s) URL")
+        del values["proxy"]
+    if "report_url" in values and not _is_http_url(values["report_url"]):
+        problems.add("settings", "report_url", f"{values['report_url']!r} is not an http(s) URL")
+        del values["report_url"]
     if "operator_channels" in values:
         values["operator_channels"] = tuple(values["operator_channels"])
     return Settings(**values)
@@ -197,6 +214,16 @@ def _is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def _url_safe(problems: _Problems, where: str, url: str) -> None:
+    from policywatch.monitor.errors import FetchError
+    from policywatch.monitor.fetch.netguard import client_target
+
+    try:
+        client_target(url)  # what the HTTP client would refuse or read differently
+    except FetchError as exc:
+        problems.add(where, "url", f"{url!r}: {exc.detail}")
+
+
 def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.add(where, key, f"must be a list of strings, not {value!r}")
@@ -205,7 +232,8 @@ def _string_list(problems: _Problems, where: str, key: str, value: Any) -> tuple
 
 
 def _css_ok(problems: _Problems, where: str, key: str, selector: str) -> None:
-    from policywatch.monitor.extract import css_error  # lazy: extraction pulls in lxml
+    # Lazy: lxml costs ~15 ms of start-up (python -X importtime), needed only with selectors.
+    from policywatch.monitor.selectors import css_error
 
     error = css_error(selector)
     if error:
@@ -238,22 +266,24 @@ def _load_wayback(problems: _Problems, where: str, value: Any) -> WaybackConfig 
 
 
 def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
-                 channel_names: set[str]) -> Policy | None:
+                 channel_names: set[str], where: str | None = None) -> Policy | None:
     if not isinstance(raw, dict):
         problems.add(f"policy #{index}", None, "each [[policy]] must be a table")
         return None
     name = raw.get("name")
-    where = f"policy '{name}'" if isinstance(name, str) else f"policy #{index}"
+    where = where or (f"policy '{name}'" if isinstance(name, str) else f"policy #{index}")
     count_before = len(problems.items)
     for key in raw:
         if key not in _POLICY_KEYS:
             problems.add(where, key, f"unknown key (known: {', '.join(sorted(_POLICY_KEYS))})")
     if not isinstance(name, str) or not _SLUG.match(name):
         problems.add(where, "name", "is required: a slug of lower-case letters, digits, '.', "
-                     f"'_' or '-' (got {name!r})")
+                     f"'_' or '-'{_got(name)}")
     url = raw.get("url")
     if not isinstance(url, str) or not _is_http_url(url):
-        problems.add(where, "url", f"is required: an http:// or https:// URL (got {url!r})")
+        problems.add(where, "url", f"is required: an http:// or https:// URL{_got(url)}")
+    else:
+        _url_safe(problems, where, url)
     interval = settings.interval
     if "interval" in raw:
         try:
@@ -284,7 +314,8 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
                   title=title if isinstance(title, str) else None)
 
 
-def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | None:
+def _load_channel(name: str, raw: Any, problems: _Problems,
+                  settings: Settings) -> AlertChannel | None:
     where = f"alerts.{name}"
     if not _SLUG.match(name):
         # The name goes into message ids and log lines: keep it plain.
@@ -297,7 +328,7 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
     count_before = len(problems.items)
     kind = raw.get("type")
     if kind not in CHANNEL_TYPES:
-        problems.add(where, "type", f"must be one of {', '.join(CHANNEL_TYPES)} (got {kind!r})")
+        problems.add(where, "type", f"must be one of {', '.join(CHANNEL_TYPES)}{_got(kind)}")
         return None
     for key in raw:
         if key in SECRET_KEYS:
@@ -307,9 +338,9 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
             known = ", ".join(sorted(_CHANNEL_COMMON | CHANNEL_KEYS[kind]))
             problems.add(where, key, f"unknown key for a {kind} channel (known: {known})")
     min_severity = raw.get("min_severity", "medium")
-    if min_severity not in SEVERITY_NAMES:
+    if min_severity not in SEVERITIES:
         problems.add(where, "min_severity",
-                     f"must be one of {', '.join(SEVERITY_NAMES)} (got {min_severity!r})")
+                     f"must be one of {', '.join(SEVERITIES)} (got {min_severity!r})")
     categories = _string_list(problems, where, "categories", raw.get("categories", []))
     _check_channel_categories(problems, where, categories)
     digest = raw.get("digest")
@@ -318,34 +349,23 @@ def _load_channel(name: str, raw: Any, problems: _Problems) -> AlertChannel | No
     hour = raw.get("digest_hour", 9)
     if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
         problems.add(where, "digest_hour", f"must be an hour from 0 to 23 (got {hour!r})")
-    validator = _channel_validators().get(kind)
+    validator = CHANNEL_VALIDATORS.get(kind)
     if validator:
         validator(raw, where, problems.add)
     if len(problems.items) > count_before:
         return None
     options = {k: v for k, v in raw.items() if k not in _CHANNEL_COMMON}
+    private = raw.get("allow_private_address") is True or settings.allow_private_addresses
     return AlertChannel(name=name, type=kind, min_severity=min_severity, categories=categories,
-                        digest=digest, digest_hour=hour, options=options)
+                        digest=digest, digest_hour=hour, options=options,
+                        allow_private_address=private)
 
 
 def _check_channel_categories(problems: _Problems, where: str, categories: tuple[str, ...]) -> None:
-    from policywatch.monitor.model import CATEGORIES
-
     for category in categories:
         if category not in CATEGORIES:
             problems.add(where, "categories",
                          f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")
-
-
-# Type-specific checks of a channel's table: (raw table, where, add_problem(where, key, msg)).
-ChannelValidator = Callable[[dict[str, Any], str, Callable[[str, str | None, str], None]], None]
-
-
-def _channel_validators() -> dict[str, ChannelValidator]:
-    # The alerts package knows what each channel type needs; imported lazily (config only).
-    from policywatch.monitor.channels import CHANNEL_VALIDATORS
-
-    return CHANNEL_VALIDATORS
 
 
 def parse_watchlist(text: str, path: str | Path = "watchlist.toml") -> Watchlist:
@@ -365,7 +385,7 @@ def parse_watchlist(text: str, path: str | Path = "watchlist.toml") -> Watchlist
         raw_channels = {}
     channels: dict[str, AlertChannel] = {}
     for name, table in raw_channels.items():
-        channel = _load_channel(name, table, problems)
+        channel = _load_channel(name, table, problems, settings)
         if channel:
             channels[name] = channel
     for name in settings.operator_channels:
@@ -387,14 +407,17 @@ def _load_policies(raw: Any, settings: Settings, problems: _Problems,
     seen: dict[str, int] = {}
     for index, table in enumerate(raw, start=1):
         name = table.get("name") if isinstance(table, dict) else None
+        where = None
         if isinstance(name, str) and name in seen:
-            problems.add(f"policy '{name}'", "name",
+            # Named by position too, so this entry's other problems are not taken for the
+            # first one's; it is still validated in full.
+            where = f"policy '{name}' (#{index})"
+            problems.add(where, "name",
                          f"duplicate name: policy #{seen[name]} is also called {name!r}")
-            continue
-        if isinstance(name, str):
+        elif isinstance(name, str):
             seen[name] = index
-        policy = _load_policy(table, index, settings, problems, channel_names)
-        if policy:
+        policy = _load_policy(table, index, settings, problems, channel_names, where)
+        if policy and where is None:
             policies.append(policy)
     return policies
 
@@ -405,7 +428,8 @@ def load_watchlist(path: str | Path) -> Watchlist:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigError(str(file), ["file not found (set --config or POLICYWATCH_CONFIG)"]) \
+        raise ConfigError(str(file), ["file not found (set --config or POLICYWATCH_CONFIG, or "
+                                      "write a starter with `policywatch init`)"]) \
             from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(file), [f"cannot read the file: {exc}"]) from exc
@@ -420,6 +444,4 @@ def load_watchlist(path: str | Path) -> Watchlist:
 
 
 def _replace_database(settings: Settings, database: str) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, database=database)

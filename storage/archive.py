@@ -1,26 +1,15 @@
-"""Wayback backfill storage: the captures seen (for resuming), the runs, and the archive's part
-of a policy's timeline.
-
-A timeline is a sequence of versions whose seen-intervals [first_seen, last_seen] do not
-overlap. An archive capture is placed by its capture time: it widens the version in force when
-its text is the same, moves the start of the next version back when it has the next version's
-text, and otherwise becomes a version of its own between the two. Live observations win: a
-capture never splits a version seen live, nor a change that already alerted; such a capture is
-a conflict, recorded as a failed capture with the reason.
-"""
+"""Wayback backfill storage: the captures seen (for resuming), the runs, and the queries the
+timeline placement (monitor/history/timeline.py, which decides) needs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 
 import sqlite_utils
 
 from policywatch.monitor.timeutil import from_archive_timestamp, iso
-from policywatch.storage.versions import NewVersion, add_version, mark_seen
-
-DONE = ("stored", "duplicate")
+from policywatch.storage import versions
 
 
 @dataclass(frozen=True)
@@ -43,10 +32,11 @@ _CAPTURE_COLUMNS = "timestamp, digest, original_url, status, reason, snapshot_id
 
 def _capture(row: tuple[object, ...]) -> ArchiveCapture:
     timestamp, digest, original, status, reason, snapshot_id, refined = row
-    return ArchiveCapture(str(timestamp), str(digest), str(original), str(status),
-                          None if reason is None else str(reason),
-                          None if snapshot_id is None else int(str(snapshot_id)),
-                          bool(refined))
+    return ArchiveCapture(timestamp=str(timestamp), digest=str(digest),
+                          original_url=str(original), status=str(status),
+                          reason=None if reason is None else str(reason),
+                          snapshot_id=None if snapshot_id is None else int(str(snapshot_id)),
+                          refined=bool(refined))
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -131,12 +121,6 @@ def all_captures(db: sqlite_utils.Database, policy: str) -> list[ArchiveCapture]
     return [_capture(row) for row in rows]
 
 
-def failed_captures(db: sqlite_utils.Database, policy: str) -> list[tuple[str, str]]:
-    """(timestamp, reason) of every capture that failed and has not been recovered."""
-    return [(str(ts), str(reason or "")) for ts, reason in db.execute(
-        "SELECT timestamp, reason FROM archive_captures WHERE policy = ? AND status = 'failed' "
-        "ORDER BY timestamp", [policy])]
-
 
 def capture_counts(db: sqlite_utils.Database, policy: str) -> dict[str, int]:
     return {str(status): int(count) for status, count in db.execute(
@@ -184,78 +168,25 @@ def timeline_spans(db: sqlite_utils.Database, policy: str) -> list[Span]:
            WHERE policy = :p AND generation = (SELECT MAX(generation) FROM versions
                                                WHERE policy = :p)
            ORDER BY first_seen, id""", {"p": policy}).fetchall()
-    return [Span(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
-            for r in rows]
+    return [Span(id=int(r[0]), policy=str(r[1]), norm_hash=str(r[2]), first_seen=str(r[3]),
+                 last_seen=str(r[4]), source=str(r[5])) for r in rows]
 
 
 def version_text(db: sqlite_utils.Database, version_id: int) -> str:
-    return str(db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0])
+    return versions.version_text(db, version_id)
 
 
-@dataclass(frozen=True)
-class CaptureText:
-    """An extracted capture, ready to be placed in the timeline."""
-
-    policy: str
-    timestamp: str
-    snapshot_id: int
-    text: str
-    norm_hash: str
-    extractor_version: int
-
-    @property
-    def seen_at(self) -> str:
-        return iso(from_archive_timestamp(self.timestamp))
-
-
-@dataclass(frozen=True)
-class Placement:
-    action: str  # extended | merged | inserted | split | conflict
-    version_id: int | None
-    reason: str | None = None
-
-
-def place_capture(db: sqlite_utils.Database, capture: CaptureText) -> Placement:
-    """Put one capture in the policy's timeline (call inside a transaction)."""
-    spans = timeline_spans(db, capture.policy)
-    seen = capture.seen_at
-    count_before = sum(1 for span in spans if span.first_seen <= seen)
-    prev = spans[count_before - 1] if count_before else None
-    nxt = spans[count_before] if count_before < len(spans) else None
-    if prev is not None and prev.norm_hash == capture.norm_hash:
-        mark_seen(db, prev.id, seen, capture.snapshot_id)
-        return Placement("extended", prev.id)
-    inside = prev is not None and seen < prev.last_seen
-    if not inside and nxt is not None and nxt.norm_hash == capture.norm_hash:
-        _move_start(db, nxt.id, capture)
-        return Placement("merged", nxt.id)
-    if prev is not None and inside:
-        problem = _split_tail(db, prev, seen)
-        if problem:
-            return Placement("conflict", None, problem)
-        return Placement("split", _insert(db, capture))
-    if prev is not None and nxt is not None and _alerted(db, prev.id, nxt.id):
-        return Placement("conflict", None, "conflict: falls inside the change from version "
-                         f"{prev.id} to {nxt.id}, which already sent alerts")
-    return Placement("inserted", _insert(db, capture))
-
-
-def _insert(db: sqlite_utils.Database, capture: CaptureText) -> int:
-    return add_version(db, NewVersion(
-        policy=capture.policy, text=capture.text, norm_hash=capture.norm_hash,
-        extractor_version=capture.extractor_version, snapshot_id=capture.snapshot_id,
-        seen_at=capture.seen_at, source="archive", archive_timestamp=capture.timestamp))
-
-
-def _move_start(db: sqlite_utils.Database, version_id: int, capture: CaptureText) -> None:
+def move_version_start(db: sqlite_utils.Database, version_id: int, seen_at: str,
+                       snapshot_id: int, timestamp: str) -> None:
     """An earlier sighting of a version: its first_seen (and what first showed it) moves back."""
     db.execute(
         """UPDATE versions SET first_seen = ?, snapshot_id = ?, source = 'archive',
            archive_timestamp = ? WHERE id = ? AND first_seen > ?""",
-        [capture.seen_at, capture.snapshot_id, capture.timestamp, version_id, capture.seen_at])
+        [seen_at, snapshot_id, timestamp, version_id, seen_at])
 
 
-def _alerted(db: sqlite_utils.Database, from_id: int, to_id: int) -> bool:
+def change_alerted(db: sqlite_utils.Database, from_id: int, to_id: int) -> bool:
+    """Whether the change between these versions sent (or queued) alerts."""
     row = db.execute(
         """SELECT 1 FROM changes c JOIN alerts a ON a.change_id = c.id
            WHERE c.from_version_id = ? AND c.to_version_id = ? LIMIT 1""",
@@ -263,72 +194,61 @@ def _alerted(db: sqlite_utils.Database, from_id: int, to_id: int) -> bool:
     return row is not None
 
 
-def _split_tail(db: sqlite_utils.Database, span: Span, at: str) -> str | None:
-    """Split an archive-only version around `at`: its captures after `at` become a new version
-    with the same text. Returns why it cannot be split, or None once done."""
-    seen_live = db.execute("SELECT 1 FROM checks WHERE version_id = ? LIMIT 1",
-                           [span.id]).fetchone()
-    captures = captures_within(db, span.policy, span.first_seen, span.last_seen)
-    before = [c for c in captures if c.seen_at <= at]
-    after = [c for c in captures if c.seen_at > at]
-    archive_only = (not seen_live and before and after and before[0].seen_at == span.first_seen
-                    and after[-1].seen_at == span.last_seen)
-    if not archive_only:
-        return (f"conflict: the text differs from version {span.id}, which was seen on both "
-                f"sides of this capture ({span.first_seen[:10]} to {span.last_seen[:10]})")
-    first = after[0]
+def seen_live(db: sqlite_utils.Database, version_id: int) -> bool:
+    """Whether a live check ever saw this version."""
+    return db.execute("SELECT 1 FROM checks WHERE version_id = ? LIMIT 1",
+                      [version_id]).fetchone() is not None
+
+
+def split_version(db: sqlite_utils.Database, span: Span, head_end: ArchiveCapture,
+                  tail_start: ArchiveCapture) -> int:
+    """Split a version in two with the same text: it ends at `head_end`, a copy starts at
+    `tail_start` and keeps the rest. Returns the copy's id."""
     cursor = db.execute(
-        """INSERT INTO versions (policy, text, norm_hash, chars, extractor_version, generation,
-           snapshot_id, last_snapshot_id, first_seen, last_seen, source, archive_timestamp,
-           rederived)
-           SELECT policy, text, norm_hash, chars, extractor_version, generation, ?,
+        """INSERT INTO versions (policy, text_sha256, norm_hash, chars, extractor_version,
+           generation, snapshot_id, last_snapshot_id, first_seen, last_seen, source,
+           archive_timestamp, rederived)
+           SELECT policy, text_sha256, norm_hash, chars, extractor_version, generation, ?,
                   last_snapshot_id, ?, last_seen, 'archive', ?, rederived
            FROM versions WHERE id = ?""",
-        [first.snapshot_id, first.seen_at, first.timestamp, span.id])
+        [tail_start.snapshot_id, tail_start.seen_at, tail_start.timestamp, span.id])
     tail_id = int(cursor.lastrowid or 0)
     db.execute("UPDATE versions SET last_seen = ?, last_snapshot_id = ? WHERE id = ?",
-               [before[-1].seen_at, before[-1].snapshot_id, span.id])
+               [head_end.seen_at, head_end.snapshot_id, span.id])
     # The change that left the old version now leaves its tail: same texts, same diff, and any
     # alerts it sent stay attached to it.
     db.execute("UPDATE changes SET from_version_id = ? WHERE from_version_id = ?",
                [tail_id, span.id])
-    return None
+    return tail_id
 
 
 # --- changes along the timeline --------------------------------------------------------------
 
 @dataclass(frozen=True)
-class ChangeGap:
-    """Two consecutive versions with no change row yet, and the change's dating window."""
+class ChangeRow:
+    """A recorded change, as the timeline reconciliation sees it."""
 
+    id: int
     from_version_id: int
     to_version_id: int
-    window_start: str
-    window_end: str
+    window_start: str | None
+    window_end: str | None
+    alerted: bool
 
 
-def reconcile_changes(db: sqlite_utils.Database, policy: str) -> list[ChangeGap]:
-    """Make the change rows follow the timeline: windows updated to the versions' seen dates,
-    rows between versions that are no longer consecutive removed (never one that alerted), and
-    the consecutive pairs that still lack a change returned for the caller to diff and record."""
-    spans = timeline_spans(db, policy)
-    ids = {span.id for span in spans}
-    wanted = {(a.id, b.id): (a.last_seen, b.first_seen) for a, b in pairwise(spans)}
-    present: set[tuple[int, int]] = set()
+def change_rows(db: sqlite_utils.Database, policy: str) -> list[ChangeRow]:
     rows = db.execute(
         """SELECT c.id, c.from_version_id, c.to_version_id, c.window_start, c.window_end,
                   EXISTS (SELECT 1 FROM alerts a WHERE a.change_id = c.id)
            FROM changes c WHERE c.policy = ?""", [policy]).fetchall()
-    for change_id, from_id, to_id, start, end, alerted in rows:
-        pair = (int(from_id), int(to_id))
-        if pair[0] not in ids or pair[1] not in ids:
-            continue  # another generation's change
-        if pair in wanted:
-            present.add(pair)
-            if (start, end) != wanted[pair]:
-                db.execute("UPDATE changes SET window_start = ?, window_end = ? WHERE id = ?",
-                           [*wanted[pair], change_id])
-        elif not alerted:
-            db.execute("DELETE FROM changes WHERE id = ?", [change_id])
-    return [ChangeGap(a, b, *window) for (a, b), window in wanted.items()
-            if (a, b) not in present]
+    return [ChangeRow(id=int(r[0]), from_version_id=int(r[1]), to_version_id=int(r[2]),
+                      window_start=r[3], window_end=r[4], alerted=bool(r[5])) for r in rows]
+
+
+def set_change_window(db: sqlite_utils.Database, change_id: int, start: str, end: str) -> None:
+    db.execute("UPDATE changes SET window_start = ?, window_end = ? WHERE id = ?",
+               [start, end, change_id])
+
+
+def delete_change(db: sqlite_utils.Database, change_id: int) -> None:
+    db.execute("DELETE FROM changes WHERE id = ?", [change_id])

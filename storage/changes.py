@@ -13,6 +13,16 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor.model import (
+    Direction,
+    RouteStatus,
+    Severity,
+    Source,
+    severity_rank_sql,
+)
+from policywatch.monitor.model import message_id as alert_message_id
+from policywatch.storage.versions import version_text_of
+
 
 @dataclass(frozen=True)
 class NewChange:
@@ -22,13 +32,19 @@ class NewChange:
     detected_at: str
     window_start: str | None
     window_end: str | None
-    source: str
+    source: Source
     material: bool
-    severity: str
-    direction: str
+    severity: Severity
+    direction: Direction
     categories: Sequence[str]
     summary: str
     diff: dict[str, Any]
+    # What the change did to the date the policy states about itself (monitor.history.
+    # stated_dates): silent | date_only | backdated | consistent, and the dates (ISO).
+    date_honesty: str | None = None
+    old_stated_date: str | None = None
+    new_stated_date: str | None = None
+    stated_date_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,12 +52,12 @@ class AlertRoute:
     """One outbox row to create: `status` is 'pending' (send now) or 'digest' (bundle later)."""
 
     channel: str
-    status: str = "pending"
+    status: RouteStatus = "pending"
 
 
 def message_id(change_id: int, channel: str) -> str:
-    """Stable id of the message for (change, channel): receivers drop duplicates by it."""
-    return f"<policywatch.change-{change_id}.{channel}@policywatch.local>"
+    """The Message-ID of the change's message to this channel."""
+    return alert_message_id("change", change_id, channel)
 
 
 def record_change(db: sqlite_utils.Database, change: NewChange,
@@ -52,12 +68,14 @@ def record_change(db: sqlite_utils.Database, change: NewChange,
         db.execute(
             """INSERT INTO changes (policy, from_version_id, to_version_id, detected_at,
                window_start, window_end, source, material, severity, direction, categories,
-               summary, diff) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               summary, diff, date_honesty, old_stated_date, new_stated_date,
+               stated_date_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (from_version_id, to_version_id) DO NOTHING""",
             [change.policy, change.from_version_id, change.to_version_id, change.detected_at,
              change.window_start, change.window_end, change.source, int(change.material),
              change.severity, change.direction, json.dumps(list(change.categories)),
-             change.summary, json.dumps(change.diff)],
+             change.summary, json.dumps(change.diff), change.date_honesty,
+             change.old_stated_date, change.new_stated_date, change.stated_date_label],
         )
         change_id = int(db.execute(
             "SELECT id FROM changes WHERE from_version_id = ? AND to_version_id = ?",
@@ -80,21 +98,30 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def get_change(db: sqlite_utils.Database, change_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM changes WHERE id = ?", [change_id]))
-    return _decode(rows[0]) if rows else None
-
 
 def policy_changes(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
     return [_decode(row) for row in db.query(
         "SELECT * FROM changes WHERE policy = ? ORDER BY window_end, id", [policy])]
 
 
-def last_change(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
-    rows = list(db.query(
-        "SELECT * FROM changes WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1",
-        [policy]))
-    return _decode(rows[0]) if rows else None
+@dataclass(frozen=True)
+class LastChange:
+    detected_at: str
+    severity: str
+    material: bool
+    categories: list[str]
+    summary: str
+
+
+def last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
+    row = db.execute(
+        """SELECT detected_at, severity, material, categories, summary FROM changes
+           WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1""", [policy]).fetchone()
+    if not row:
+        return None
+    return LastChange(detected_at=row[0], severity=row[1], material=bool(row[2]),
+                      categories=list(json.loads(row[3] or "[]")), summary=row[4])
+
 
 
 def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
@@ -102,8 +129,7 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
     """Changes of these policies (all when none is named), oldest first by when they happened,
     with at least the given severity rank (0 none … 3 high) and, with `since`, no older than it.
     The diff is left out: it can be large."""
-    ranks = "CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END"
-    where = [f"{ranks} >= :rank"]
+    where = [f"{severity_rank_sql()} >= :rank"]
     params: dict[str, Any] = {"rank": min_rank}
     if policies:
         names = {f"p{i}": name for i, name in enumerate(policies)}
@@ -114,8 +140,44 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
         params["since"] = since
     rows = db.query(
         f"""SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
-            window_end, source, material, severity, direction, categories, summary
+            window_end, source, material, severity, direction, categories, summary,
+            date_honesty, old_stated_date, new_stated_date, stated_date_label
             FROM changes WHERE {' AND '.join(where)}
             ORDER BY COALESCE(window_end, detected_at), id""", params)
     return [{**row, "categories": json.loads(row["categories"]),
              "material": bool(row["material"])} for row in rows]
+
+
+def versions_first_seen(db: sqlite_utils.Database, version_ids: Sequence[int]) -> dict[int, str]:
+    """When each version (of any generation) was first seen, by id."""
+    ids = sorted(set(version_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = db.execute(f"SELECT id, first_seen FROM versions WHERE id IN ({marks})", ids)
+    return {int(row[0]): str(row[1]) for row in rows}
+def changes_without_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()
+                                 ) -> list[dict[str, Any]]:
+    """Changes recorded before stated dates were worked out: id, both texts, the material
+    verdict and the change units' (old, new) texts."""
+    where, params = "c.date_honesty IS NULL", list(policies)
+    if policies:
+        where += f" AND c.policy IN ({', '.join('?' for _ in policies)})"
+    rows = db.query(
+        f"""SELECT c.id, c.material, c.diff, vo.text_sha256 AS old_sha, vn.text_sha256 AS new_sha
+            FROM changes c JOIN versions vo ON vo.id = c.from_version_id
+            JOIN versions vn ON vn.id = c.to_version_id WHERE {where} ORDER BY c.id""", params)
+    out = []
+    for row in rows:
+        units = json.loads(row.pop("diff")).get("changes") or []
+        out.append({"id": row["id"], "material": bool(row["material"]),
+                    "old_text": version_text_of(db, row["old_sha"]),
+                    "new_text": version_text_of(db, row["new_sha"]),
+                    "units": [(u.get("old"), u.get("new")) for u in units]})
+    return out
+
+
+def set_date_honesty(db: sqlite_utils.Database, change_id: int, kind: str, old: str | None,
+                     new: str | None, label: str | None) -> None:
+    db.execute("""UPDATE changes SET date_honesty = ?, old_stated_date = ?, new_stated_date = ?,
+                  stated_date_label = ? WHERE id = ?""", [kind, old, new, label, change_id])

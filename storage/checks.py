@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor.model import RecordedOutcome
+
 
 @dataclass(frozen=True)
 class CheckRecord:
@@ -14,7 +16,7 @@ class CheckRecord:
     started_at: str
     finished_at: str
     duration_ms: int
-    outcome: str  # new_version | unchanged | failed | suspect | first_version
+    outcome: RecordedOutcome
     reason: str | None = None
     detail: str | None = None
     transient: bool | None = None
@@ -41,15 +43,24 @@ def recent_checks(db: sqlite_utils.Database, policy: str, limit: int = 20) -> li
         [policy, limit]))
 
 
-def last_check(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
-    rows = recent_checks(db, policy, 1)
-    return rows[0] if rows else None
+@dataclass(frozen=True)
+class LastCheck:
+    started_at: str
+    outcome: str
+    reason: str | None
+    detail: str | None
+    duration_ms: int | None
 
 
-def last_check_times(db: sqlite_utils.Database) -> dict[str, str]:
-    """policy → start of its last check, for scheduling after a restart."""
-    return {row[0]: row[1] for row in db.execute(
-        "SELECT policy, MAX(started_at) FROM checks GROUP BY policy")}
+def last_check(db: sqlite_utils.Database, policy: str) -> LastCheck | None:
+    """The latest check of the policy, interrupted or not."""
+    row = db.execute(
+        """SELECT started_at, outcome, reason, detail, duration_ms FROM checks
+           WHERE policy = ? ORDER BY started_at DESC, id DESC LIMIT 1""", [policy]).fetchone()
+    if not row:
+        return None
+    return LastCheck(started_at=row[0], outcome=row[1], reason=row[2], detail=row[3],
+                     duration_ms=row[4])
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,9 @@ def get_validators(db: sqlite_utils.Database, policy: str) -> Validators | None:
     row = db.execute(
         "SELECT url, etag, last_modified, snapshot_id FROM http_cache WHERE policy = ?",
         [policy]).fetchone()
-    return Validators(*row) if row else None
+    if not row:
+        return None
+    return Validators(url=row[0], etag=row[1], last_modified=row[2], snapshot_id=row[3])
 
 
 def save_validators(db: sqlite_utils.Database, policy: str, validators: Validators) -> None:
@@ -81,10 +94,6 @@ def save_validators(db: sqlite_utils.Database, policy: str, validators: Validato
 def clear_validators(db: sqlite_utils.Database, policy: str) -> None:
     db.execute("DELETE FROM http_cache WHERE policy = ?", [policy])
 
-
-def get_suspect(db: sqlite_utils.Database, policy: str) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM suspects WHERE policy = ?", [policy]))
-    return rows[0] if rows else None
 
 
 def hold_suspect(db: sqlite_utils.Database, policy: str, norm_hash: str, snapshot_id: int,

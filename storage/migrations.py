@@ -183,7 +183,91 @@ def _m003_archive_backfills(db: sqlite_utils.Database) -> None:
     """)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills]
+def _m004_version_texts(db: sqlite_utils.Database) -> None:
+    # Version texts move out of `versions` into `texts`, content-addressed and compressed like
+    # snapshot bodies (storage.blobstore): each distinct text once, mostly as a delta against the
+    # policy's previous text. Blobs gain a codec and a delta base; old bodies stay zlib.
+    # versions_extractor makes rederive_if_stale's MIN(extractor_version), run on every check,
+    # an index lookup.
+    _run_script(db, """
+    CREATE TABLE texts (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        codec TEXT NOT NULL,
+        base_sha256 TEXT REFERENCES texts(sha256),
+        data BLOB NOT NULL
+    );
+    ALTER TABLE blobs ADD COLUMN codec TEXT NOT NULL DEFAULT 'zlib';
+    ALTER TABLE blobs ADD COLUMN base_sha256 TEXT REFERENCES blobs(sha256);
+    ALTER TABLE versions ADD COLUMN text_sha256 TEXT REFERENCES texts(sha256);
+    CREATE INDEX versions_extractor ON versions(policy, generation, extractor_version)
+    """)
+    from . import blobstore
+
+    previous: dict[str, str] = {}  # policy -> its last text stored, the next one's reference
+    # One text in memory at a time: a large database holds gigabytes of them.
+    ids = db.execute("SELECT id, policy FROM versions "
+                     "ORDER BY policy, generation, first_seen, id").fetchall()
+    for version_id, policy in ids:
+        text = db.execute("SELECT text FROM versions WHERE id = ?", [version_id]).fetchone()[0]
+        digest = blobstore.put(db, "texts", str(text).encode("utf-8"), previous.get(policy))
+        previous[policy] = digest
+        db.execute("UPDATE versions SET text_sha256 = ? WHERE id = ?", [digest, version_id])
+    db.execute("ALTER TABLE versions DROP COLUMN text")
+
+
+def _m005_alert_interruptions(db: sqlite_utils.Database) -> None:
+    # Sends cut off by a dead process, counted apart from attempts: after two, the delivery is
+    # uncertain and the alert fails (for the operator to retry) instead of posting again.
+    db.execute("ALTER TABLE alerts ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0")
+
+
+def _m006_planned_runs(db: sqlite_utils.Database) -> None:
+    # The service's planned next run of each policy (its regular run, or a sooner retry after
+    # transient failures), so that `policywatch status` says what the service will do, also
+    # after it stopped, and a restart keeps a planned retry.
+    _run_script(db, """
+    CREATE TABLE planned_runs (
+        policy TEXT PRIMARY KEY,
+        next_run_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        planned_at TEXT NOT NULL
+    )
+    """)
+
+
+def _m007_history_questions(db: sqlite_utils.Database) -> None:
+    # Issue 15. blame_states: the blame of a version (monitor.history.blame), so that the next
+    # version's blame extends it; `chain` is a digest of the timeline's version ids up to it, a
+    # state is used only for that exact timeline. On changes, the date each version states about
+    # itself ("Last updated") and what the change did to it: silent, date_only, backdated or
+    # consistent (NULL: recorded before this migration, worked out when asked).
+    _run_script(db, """
+    CREATE TABLE blame_states (
+        policy TEXT NOT NULL,
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        chain TEXT NOT NULL,
+        state BLOB NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (policy, version_id)
+    );
+    ALTER TABLE changes ADD COLUMN date_honesty TEXT
+        CHECK (date_honesty IN ('silent', 'date_only', 'backdated', 'consistent'));
+    ALTER TABLE changes ADD COLUMN old_stated_date TEXT;
+    ALTER TABLE changes ADD COLUMN new_stated_date TEXT;
+    ALTER TABLE changes ADD COLUMN stated_date_label TEXT
+    """)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_alert_bundles, _m003_archive_backfills,
+                               _m004_version_texts, _m005_alert_interruptions,
+                               _m006_planned_runs, _m007_history_questions]
+
+
+# Migrations that free much of the file (moving the inline texts out frees typically 95 % of
+# it): the file is compacted once they ran. VACUUM cannot run inside a transaction.
+COMPACT_AFTER: frozenset[Migration] = frozenset({_m004_version_texts})
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -193,4 +277,6 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
+    if current > 0 and COMPACT_AFTER.intersection(MIGRATIONS[current:]):
+        db.execute("VACUUM")  # a new database has nothing to compact
     return len(MIGRATIONS)

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.monitor import model
 from policywatch.monitor.errors import NotFound, StorageError
 
 
@@ -59,16 +60,34 @@ def due_alerts(db: sqlite_utils.Database, now: str) -> list[AlertRow]:
            ORDER BY channel, created_at, id""", [now])]
 
 
-def reset_interrupted(db: sqlite_utils.Database, now: str) -> list[int]:
-    """Rows left in 'sending' by a dispatcher that died: count the attempt, make them due now.
-    The message may have gone out: the receiver drops the duplicate by its stable id."""
+def reset_interrupted(db: sqlite_utils.Database, now: str,
+                      max_interrupted: int = 2) -> tuple[list[int], list[int]]:
+    """Rows left in 'sending' by a dispatcher that died: count the attempt and the interruption.
+    Below `max_interrupted` interruptions the row is due again now (the message may have gone
+    out: the receiver drops the duplicate by its stable id); at it, the row fails with
+    "delivery uncertain", so kills never add posts beyond that. Returns (resent, uncertain)."""
+    uncertain_reason = f"delivery uncertain after {max_interrupted} interrupted attempts"
     with db.atomic():
-        ids = [r[0] for r in db.execute("SELECT id FROM alerts WHERE status = 'sending'")]
-        db.execute(
-            """UPDATE alerts SET status = 'pending', attempts = attempts + 1,
-               next_attempt_at = ?, last_error = 'interrupted while sending; sent again'
-               WHERE status = 'sending'""", [now])
-    return ids
+        rows = [(r[0], r[1] + 1) for r in db.execute(
+            "SELECT id, interrupted FROM alerts WHERE status = 'sending' ORDER BY id")]
+        resent = [i for i, count in rows if count < max_interrupted]
+        uncertain = [i for i, count in rows if count >= max_interrupted]
+        for alert_id in resent:
+            db.execute(
+                """UPDATE alerts SET status = 'pending', attempts = attempts + 1,
+                   interrupted = interrupted + 1, next_attempt_at = ?,
+                   last_error = 'interrupted while sending; sent again' WHERE id = ?""",
+                [now, alert_id])
+        for alert_id in uncertain:
+            db.execute(
+                """UPDATE alerts SET status = 'failed', attempts = attempts + 1,
+                   interrupted = interrupted + 1, next_attempt_at = NULL, last_error = ?
+                   WHERE id = ?""",
+                [f"{uncertain_reason}: it may have arrived; `policywatch alerts retry "
+                 f"{alert_id}` sends it again", alert_id])
+            db.execute("UPDATE alerts SET status = 'failed', last_error = ? WHERE bundle_id = ?",
+                       [f"digest #{alert_id}: {uncertain_reason}", alert_id])
+    return resent, uncertain
 
 
 def claim(db: sqlite_utils.Database, alert_id: int) -> bool:
@@ -125,9 +144,10 @@ def requeue(db: sqlite_utils.Database, alert_id: int, now: str) -> AlertRow:
     if row.bundle_id is not None:
         raise StorageError(f"alert #{alert_id} is part of digest #{row.bundle_id}: retry that")
     with db.atomic():
+        # Sent on purpose: interruptions are counted afresh from here.
         db.execute(
-            """UPDATE alerts SET status = 'pending', next_attempt_at = ?, last_error = ?
-               WHERE id = ?""", [now, row.last_error, alert_id])
+            """UPDATE alerts SET status = 'pending', next_attempt_at = ?, last_error = ?,
+               interrupted = 0 WHERE id = ?""", [now, row.last_error, alert_id])
         db.execute(
             "UPDATE alerts SET status = 'digest', last_error = NULL WHERE bundle_id = ?",
             [alert_id])
@@ -168,7 +188,7 @@ def bundle_digest(db: sqlite_utils.Database, channel: str, cutoff: str,
             [channel, cutoff])]
         if not members:
             return None
-        message_id = f"<policywatch.digest-{members[0]}.{channel}@policywatch.local>"
+        message_id = model.message_id("digest", members[0], channel)
         cursor = db.execute(
             """INSERT INTO alerts (change_id, channel, kind, status, created_at, next_attempt_at,
                message_id, payload) VALUES (NULL, ?, 'digest', 'pending', ?, ?, ?, ?)""",
@@ -185,11 +205,13 @@ def bundle_members(db: sqlite_utils.Database, bundle_id: int) -> list[AlertRow]:
         "SELECT * FROM alerts WHERE bundle_id = ? ORDER BY created_at, id", [bundle_id])]
 
 
-def list_alerts(db: sqlite_utils.Database, status: str | None = None,
+def list_alerts(db: sqlite_utils.Database, status: str | tuple[str, ...] | None = None,
                 limit: int = 50) -> list[dict[str, Any]]:
-    """Alerts newest first with their change's policy, severity and summary, for listing."""
-    where = "WHERE a.status = ?" if status else ""
-    params: list[Any] = [status] if status else []
+    """Alerts newest first (in one status or any of several) with their change's policy,
+    severity and summary, for listing."""
+    statuses = (status,) if isinstance(status, str) else status or ()
+    where = f"WHERE a.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+    params: list[Any] = list(statuses)
     return list(db.query(
         f"""SELECT a.id, a.channel, a.kind, a.status, a.attempts, a.next_attempt_at,
             a.last_error, a.created_at, a.sent_at, a.bundle_id, a.payload,

@@ -1,10 +1,8 @@
-"""Raw snapshots and their content-addressed, compressed bodies."""
+"""Raw snapshots and their content-addressed, compressed bodies (storage.blobstore)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +10,8 @@ from typing import Any
 import sqlite_utils
 
 from policywatch.monitor.errors import NotFound
+
+from . import blobstore
 
 
 @dataclass(frozen=True)
@@ -30,20 +30,21 @@ class SnapshotInput:
     archive_url: str | None = None
 
 
-def store_blob(db: sqlite_utils.Database, body: bytes) -> str:
-    """Store bytes once per sha256; return the hash."""
-    digest = hashlib.sha256(body).hexdigest()
-    db.execute(
-        "INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        [digest, len(body), zlib.compress(body, 6)],
-    )
-    return digest
+def store_blob(db: sqlite_utils.Database, body: bytes, policy: str | None = None) -> str:
+    """Store bytes once per sha256 (with `policy`, as a delta against its latest snapshot's
+    body when that pays); return the hash."""
+    reference = None
+    if policy is not None:
+        row = db.execute("SELECT blob_sha256 FROM snapshots WHERE policy = ? "
+                         "ORDER BY fetched_at DESC, id DESC LIMIT 1", [policy]).fetchone()
+        reference = str(row[0]) if row else None
+    return blobstore.put(db, "blobs", body, reference)
 
 
 def record_snapshot(db: sqlite_utils.Database, snap: SnapshotInput) -> int:
     """Store a fetched page (body deduplicated) and return the snapshot id."""
     with db.atomic():
-        digest = store_blob(db, snap.body)
+        digest = store_blob(db, snap.body, snap.policy)
         cursor = db.execute(
             """INSERT INTO snapshots (policy, blob_sha256, requested_url, final_url, status,
                content_type, headers, fetched_at, source, archive_timestamp, archive_digest,
@@ -56,13 +57,10 @@ def record_snapshot(db: sqlite_utils.Database, snap: SnapshotInput) -> int:
 
 
 def snapshot_body(db: sqlite_utils.Database, snapshot_id: int) -> bytes:
-    row = db.execute(
-        "SELECT b.data FROM snapshots s JOIN blobs b ON b.sha256 = s.blob_sha256 WHERE s.id = ?",
-        [snapshot_id],
-    ).fetchone()
+    row = db.execute("SELECT blob_sha256 FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
     if row is None:
         raise NotFound(f"snapshot {snapshot_id} does not exist")
-    return zlib.decompress(row[0])
+    return blobstore.get(db, "blobs", str(row[0]))
 
 
 def get_snapshot(db: sqlite_utils.Database, snapshot_id: int) -> dict[str, Any]:

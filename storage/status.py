@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Final
 
 import sqlite_utils
 
-INTERRUPTED = "interrupted"  # outcome of a check cut short by a shutdown
+from policywatch.storage.changes import LastChange, last_change
+from policywatch.storage.checks import LastCheck, last_check
 
-
-@dataclass(frozen=True)
-class LastCheck:
-    started_at: str
-    outcome: str
-    reason: str | None
-    detail: str | None
-    duration_ms: int | None
-
-
-@dataclass(frozen=True)
-class LastChange:
-    detected_at: str
-    severity: str
-    material: bool
-    categories: list[str]
-    summary: str
+INTERRUPTED: Final = "interrupted"  # outcome of a check cut short by a shutdown
 
 
 @dataclass(frozen=True)
@@ -48,27 +32,10 @@ def last_completed_check_times(db: sqlite_utils.Database) -> dict[str, str]:
         [INTERRUPTED])}
 
 
-def _last_check(db: sqlite_utils.Database, policy: str) -> LastCheck | None:
-    row = db.execute(
-        """SELECT started_at, outcome, reason, detail, duration_ms FROM checks
-           WHERE policy = ? ORDER BY started_at DESC, id DESC LIMIT 1""", [policy]).fetchone()
-    return LastCheck(*row) if row else None
-
-
 def _last_completed_at(db: sqlite_utils.Database, policy: str) -> str | None:
     row = db.execute("SELECT MAX(started_at) FROM checks WHERE policy = ? AND outcome != ?",
                      [policy, INTERRUPTED]).fetchone()
     return str(row[0]) if row and row[0] else None
-
-
-def _last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
-    row = db.execute(
-        """SELECT detected_at, severity, material, categories, summary FROM changes
-           WHERE policy = ? ORDER BY detected_at DESC, id DESC LIMIT 1""", [policy]).fetchone()
-    if not row:
-        return None
-    return LastChange(detected_at=row[0], severity=row[1], material=bool(row[2]),
-                      categories=list(json.loads(row[3] or "[]")), summary=row[4])
 
 
 def _alert_counts_by_policy(db: sqlite_utils.Database) -> dict[tuple[str, str], int]:
@@ -88,9 +55,9 @@ def policy_statuses(db: sqlite_utils.Database, policies: Iterable[str]) -> list[
         pending = sum(counts.get((policy, status), 0) for status in ("pending", "sending",
                                                                        "digest"))
         statuses.append(PolicyStatus(
-            policy=policy, last_check=_last_check(db, policy),
+            policy=policy, last_check=last_check(db, policy),
             last_completed_at=_last_completed_at(db, policy),
-            last_change=_last_change(db, policy), pending_alerts=pending,
+            last_change=last_change(db, policy), pending_alerts=pending,
             failed_alerts=counts.get((policy, "failed"), 0)))
     return statuses
 
@@ -103,16 +70,6 @@ def alert_queue_depth(db: sqlite_utils.Database) -> dict[str, int]:
     return depth
 
 
-def stored_policies(db: sqlite_utils.Database) -> list[str]:
-    """Every policy the database has checked, watched now or not."""
-    return [row[0] for row in db.execute("SELECT DISTINCT policy FROM checks ORDER BY policy")]
-
-
-def as_dict(status: PolicyStatus) -> dict[str, Any]:
-    """A JSON-ready form of a status (dataclasses nested as objects)."""
-    from dataclasses import asdict
-
-    return asdict(status)
 
 
 def check_durations(db: sqlite_utils.Database, since: str) -> list[tuple[str, int]]:

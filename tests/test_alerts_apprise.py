@@ -39,8 +39,8 @@ def json_url(receiver: WebhookReceiver) -> str:
 
 
 def _dispatch(tmp_path: Path, urls: str, channel: dict[str, Any] | None = None,
-              passes: int = 1) -> Any:
-    watchlist = make_watchlist(tmp_path, {"chat": channel or CHANNEL})
+              passes: int = 1, settings: dict[str, Any] | None = None) -> Any:
+    watchlist = make_watchlist(tmp_path, {"chat": channel or CHANNEL}, settings=settings)
     db = open_db(watchlist.settings.database)
     add_change(db, sale_result(), [AlertRoute("chat")])
     for _ in range(passes):
@@ -80,11 +80,14 @@ def test_two_urls_in_one_variable_both_receive(tmp_path: Path, receiver: Webhook
 
 def test_private_host_refused_without_allow_private_address(tmp_path: Path,
                                                             receiver: WebhookReceiver) -> None:
-    db = _dispatch(tmp_path, json_url(receiver), {"type": "apprise", "urls_env": ENV})
+    db = _dispatch(tmp_path, json_url(receiver), {"type": "apprise", "urls_env": ENV},
+                   settings={"allow_private_addresses": False})
 
     row = get_alert(db, 1)
     assert row.status == "failed" and receiver.requests == []
-    assert "Apprise URL 1 of $PW_TEST_APPRISE_URLS reaches a private" in (row.last_error or "")
+    error = row.last_error or ""
+    assert "Apprise URL 1 of $PW_TEST_APPRISE_URLS" in error and "refused" in error
+    assert "allow_private_address = true" in error
 
 
 def test_a_url_apprise_cannot_read_is_permanent(tmp_path: Path) -> None:

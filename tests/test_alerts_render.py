@@ -34,11 +34,12 @@ CASES = {c["name"]: c for c in tomllib.loads(
 ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "h2", "p", "a", "b", "i", "ol", "li",
                 "blockquote", "del", "ins", "br", "hr"}
 ALLOWED_ATTRIBUTES = {"style", "href", "charset"}
-CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 SLACK_LINK = re.compile(r"<https?://[^<>|\s]+>")
 BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 LOOKALIKES = str.maketrans({"\u2217": "*", "\u02cd": "_", "\u02dc": "~", "\u02cb": "`",
-                            "\u200b": ""})
+                            "\uff20": "@"})
 
 
 def hostile_result(text: str, units: int = 1) -> DiffResult:

@@ -39,8 +39,9 @@ def hook() -> Iterator[WebhookReceiver]:
 
 
 def _send(tmp_path: Path, hook: WebhookReceiver, channel: dict[str, Any] | None = None,
-          result: Any = None) -> tuple[Any, Any, RecordedSleep]:
-    watchlist = make_watchlist(tmp_path, {"hook": channel or HOOK})
+          result: Any = None, settings: dict[str, Any] | None = None
+          ) -> tuple[Any, Any, RecordedSleep]:
+    watchlist = make_watchlist(tmp_path, {"hook": channel or HOOK}, settings=settings)
     db = open_db(watchlist.settings.database)
     add_change(db, result or sale_result(), [AlertRoute("hook")])
     sleep = RecordedSleep()
@@ -91,11 +92,12 @@ def test_each_answer_of_the_receiver(case: str, tmp_path: Path, hook: WebhookRec
 
 def test_a_private_receiver_is_refused_unless_the_channel_allows_it(
         tmp_path: Path, hook: WebhookReceiver) -> None:
-    db, report, _ = _send(tmp_path, hook, {**HOOK, "allow_private_address": False})
+    db, report, _ = _send(tmp_path, hook, {**HOOK, "allow_private_address": False},
+                          settings={"allow_private_addresses": False})
 
     assert report.failed == 1 and hook.requests == []
     error = get_alert(db, 1).last_error or ""
-    assert "private, loopback" in error and "allow_private_address = true" in error
+    assert "refused" in error and "allow_private_address = true" in error
     assert hook.url not in error  # the URL is a secret
 
 
@@ -195,3 +197,21 @@ def test_the_readme_receiver_snippet_verifies_a_real_signature() -> None:
     body = b'{"id":"policywatch.change-1.tickets@policywatch.local"}'
     assert namespace["is_from_policywatch"](body, signature(SECRET, body), SECRET)
     assert not namespace["is_from_policywatch"](body + b" ", signature(SECRET, body), SECRET)
+
+
+def test_the_document_links_the_change_page_when_report_url_is_set(
+        tmp_path: Path, hook: WebhookReceiver) -> None:
+    from policywatch.monitor.report.paths import change_page_url
+
+    base = "https://reports.example.invalid/pw/"
+    watchlist = make_watchlist(tmp_path, {"hook": HOOK}, settings={"report_url": base})
+    db = open_db(watchlist.settings.database)
+    change_id = add_change(db, sale_result(), [AlertRoute("hook")])
+
+    dispatch_pending(db, watchlist, clock=FakeClock(), sleep=RecordedSleep(),
+                     environ={URL_ENV: hook.url, SECRET_ENV: SECRET})
+
+    [request] = hook.wait_for(1)
+    SCHEMA.validate(request.payload)
+    assert request.payload["changes"][0]["report_url"] == change_page_url(base, "kareo",
+                                                                         change_id)

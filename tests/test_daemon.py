@@ -44,6 +44,7 @@ class Result:
     reason: str | None = None
     severity: str | None = None
     change_id: int | None = None
+    transient: bool | None = None
 
 
 @dataclass
@@ -290,11 +291,15 @@ def test_a_new_wayback_policy_is_backfilled_then_checked(tmp_path: Path,
 @dataclass
 class Outcome:
     status: str
+    alert_id: int = 0
+    channel: str = "fake"
+    detail: str = ""
 
 
 @dataclass
 class Report:
     outcomes: list[Outcome]
+    recovered: list[int] = field(default_factory=list)
 
 
 def test_a_change_wakes_the_outbox_dispatcher(tmp_path: Path, daemons: list[Daemon]) -> None:

@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 
 from policywatch.monitor.service.logs import setup_logging
+from policywatch.monitor.service.planning import planned_next_run
 from policywatch.monitor.service.reload import WatchlistWatcher
 from policywatch.monitor.service.runner import HostLimits, HostQueues, Task, host_of
-from policywatch.monitor.service.scheduler import first_run, next_run_from, plan_reload
+from policywatch.monitor.service.scheduler import first_run, plan_reload
 from policywatch.monitor.watchlist import load_watchlist, parse_watchlist
+from policywatch.storage.plans import PlannedRun
 from tests.support.config import watchlist_text, write_watchlist
 
 CASES = Path(__file__).parent / "cases" / "daemon"
@@ -82,12 +84,18 @@ def test_restart_spreads_overdue_policies_instead_of_hitting_them_at_once() -> N
     assert len(set(seconds)) >= 40 and seconds[-1] <= 60
 
 
-def test_status_next_run_is_last_check_plus_interval() -> None:
+def test_status_next_run_is_the_plan_else_last_check_plus_interval() -> None:
     now = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
-    assert next_run_from("2026-05-01T11:30:00.000000Z", 3600, now) == \
-        datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
-    assert next_run_from("2026-04-01T11:30:00.000000Z", 3600, now) == now  # overdue: due now
-    assert next_run_from(None, 3600, now) == now
+    last = "2026-05-01T11:30:00.000000Z"
+    assert planned_next_run(None, last, 3600, now) == (
+        datetime(2026, 5, 1, 12, 30, tzinfo=UTC), "estimated")
+    assert planned_next_run(None, "2026-04-01T11:30:00.000000Z", 3600, now) == (now, "estimated")
+    assert planned_next_run(None, None, 3600, now) == (now, "first_check")
+    retry = PlannedRun("p", "2026-05-01T11:40:00.000000Z", "retry", 1,
+                       "2026-05-01T11:35:00.000000Z")
+    assert planned_next_run(retry, last, 3600, now) == (
+        datetime(2026, 5, 1, 11, 40, tzinfo=UTC), "retry")  # overdue plans are shown as they are
+    assert planned_next_run(retry, "2026-05-01T11:50:00.000000Z", 3600, now)[1] == "estimated"
 
 
 def _watchlist(policies: list[list[Any]], jitter: float) -> Any:
@@ -143,6 +151,8 @@ def test_watcher_loads_a_valid_edit_and_refuses_a_broken_one_once(tmp_path: Path
     assert watcher.current is loaded.watchlist  # the old one stays in force
     _rewrite(path, path.read_text())
     assert watcher.poll().status == "unchanged"  # the same broken content is reported once
+    forced = watcher.poll(force=True)  # ...but a SIGHUP reads it again and says so
+    assert forced.status == "refused" and "policy 'a': key 'interval'" in str(forced.message)
 
 
 def test_watcher_ignores_a_rewrite_with_the_same_content(tmp_path: Path) -> None:

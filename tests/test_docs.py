@@ -38,7 +38,10 @@ def test_shipped_watchlist_parses_and_watches_real_policies() -> None:
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += all_commands(command, (*prefix, name))
         else:
@@ -59,3 +62,13 @@ def test_readme_documents_every_command() -> None:
     for command in all_commands(cli):
         if command:
             assert f"policywatch {command[0]}" in readme, command
+
+
+def test_every_extra_is_used_and_documented() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get(
+        "optional-dependencies", {})
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for extra in extras:
+        assert f".[{extra}]" in readme, f"the extra {extra!r} is not documented in the README"

@@ -44,6 +44,8 @@ def body_of(kind: str) -> bytes:
     }
     if kind == "binary":
         return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x01\x02" + bytes(range(256)) * 40
+    if kind == "image":
+        return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40
     text = bodies[kind]()
     return text.encode("utf-8") if isinstance(text, str) else text
 
@@ -61,9 +63,15 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/policy"
 
 
-def pretend_loopback_is_public(host: str) -> list[str]:
-    """DNS for the redirect case: the site's own address passes as public, 'localhost' not."""
-    return ["93.184.216.34"] if host == "127.0.0.1" else ["127.0.0.1"]
+def invalid_names(host: str) -> list[str]:
+    """DNS for the redirect case: public.invalid is the test site, internal.invalid another
+    loopback address (never connected to: the guard refuses it first)."""
+    return {"public.invalid": ["127.0.0.1"], "internal.invalid": ["127.0.0.2"]}[host]
+
+
+def site_plays_public(address: str) -> bool:
+    """The test site's address plays a public host; every other address keeps its judgement."""
+    return address == "127.0.0.1"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -77,18 +85,19 @@ def test_failure_is_recorded_and_isolated(name: str, tmp_path: Path) -> None:
             site.set_page("/policy", reply_of(case["then"]))
         for path, spec in case.get("extra_pages", {}).items():
             site.set_page(path, reply_of(spec))
-        url = {"closed_port": closed_port_url(), "public_redirect": site.url("/start")}.get(
+        url = {"closed_port": closed_port_url(),
+               "public_redirect": f"http://public.invalid:{site.port}/start"}.get(
             case.get("url", ""), site.url("/policy"))
         if case.get("url") == "public_redirect":
             site.set_page("/start", Reply(status=302, headers={
-                "Location": f"http://localhost:{site.port}/policy"}))
+                "Location": f"http://internal.invalid:{site.port}/policy"}))
             site.set_page("/policy", reply_of({"body": "policy"}))
         policies = [{"name": "broken", "url": url},
                     {"name": "healthy", "url": site.url("/healthy")}]
         settings = case.get("settings", {})
         ctx = make_context(load(write_watchlist(tmp_path, policies, settings)), RecordedSleep())
         if case.get("url") == "public_redirect":
-            ctx.resolver = pretend_loopback_is_public
+            ctx.resolver, ctx.judge = invalid_names, site_plays_public
         elif not settings.get("allow_private_addresses", True):
             healthy_ctx = make_context(load(write_watchlist(tmp_path, policies)))
             assert check(healthy_ctx, healthy_ctx.watchlist.policy("healthy")).outcome == \

@@ -239,9 +239,9 @@ def test_cli_lists_sends_retries_and_tests(tmp_path: Path) -> None:
             "[policywatch] test message for channel team"]
         assert "sent 1" in run(config).output
         retried_sent = run(config, "retry", "1")
-        # a library error: `main()` prints it and exits 2
-        assert retried_sent.exit_code != 0 and "only failed or pending" in str(
-            retried_sent.exception)
+        # asking to retry a sent alert is a usage error: exit 2, one `Error:` line
+        assert retried_sent.exit_code == 2
+        assert "Error: alert #1 is sent: only failed or pending" in retried_sent.output
         unknown = run(config, "test", "nope")
         assert unknown.exit_code == 2 and "no alert channel 'nope'" in unknown.output
 

@@ -173,18 +173,18 @@ def test_newer_extractor_rederives_before_checking(seeded: tuple,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import policywatch.monitor.history.reextract
     import policywatch.monitor.history.versioning
-    import policywatch.monitor.pipeline
 
     ctx, site, _ = seeded
     check_all(ctx)
-    for module in (policywatch.monitor.pipeline, policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
-        monkeypatch.setattr(module, "EXTRACTOR_VERSION", 2)
+    newer = policywatch.monitor.history.reextract.EXTRACTOR_VERSION + 1
+    for module in (policywatch.monitor.history.reextract, policywatch.monitor.history.versioning):
+        monkeypatch.setattr(module, "EXTRACTOR_VERSION", newer)
     outcomes = check_all(ctx)
     assert set(outcomes.values()) == {"unchanged"}
     for policy in ctx.watchlist.policies:
         versions = timeline(ctx.db, policy.name)
         assert len(versions) == 1 and versions[0].rederived
-        assert versions[0].extractor_version == 2
+        assert versions[0].extractor_version == newer
     assert ctx.db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0
 
 
@@ -204,7 +204,7 @@ def test_cli_check_history_show(seeded: tuple) -> None:
     assert "seed2" not in first.output
     site.set_page(paths["seed0"], Reply(status=404, body=b"gone"))
     failed = runner.invoke(cli, ["--config", config, "check", "seed0"])
-    assert failed.exit_code == 1  # every named check failed
+    assert failed.exit_code == 1, failed.output  # the check failed
     assert "seed0: failed: http_404" in failed.output and "permanent" in failed.output
     history = runner.invoke(cli, ["--config", config, "history", "seed1", "--format", "json"])
     rows = json.loads(history.output)
@@ -217,7 +217,7 @@ def test_cli_check_history_show(seeded: tuple) -> None:
     at = runner.invoke(cli, ["--config", config, "show", "seed1", "--at", today])
     assert at.output == shown.output
     early = runner.invoke(cli, ["--config", config, "show", "seed1", "--at", "2001-01-01"])
-    assert early.exit_code == 1 and "no version on or before 2001-01-01" in early.output
+    assert early.exit_code == 2 and "no version on or before 2001-01-01" in early.output
     unknown = runner.invoke(cli, ["--config", config, "check", "nope"])
     assert unknown.exit_code == 2 and "nope" in unknown.output
 
@@ -239,7 +239,8 @@ def test_a_crashing_check_does_not_stop_the_others(seeded: tuple,
 
     monkeypatch.setattr(policywatch.monitor.pipeline, "check", crash_on_seed2)
     result = CliRunner().invoke(cli, ["--config", str(ctx.watchlist.path), "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # one check failed: the work failed
+    assert "Error: 1 of 5 checks failed" in result.output
     assert "seed2: failed: internal_error: RuntimeError: database is locked" in result.output
     for name in ("seed0", "seed1", "seed3", "seed4"):
         assert f"{name}: first version recorded" in result.output

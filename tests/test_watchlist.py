@@ -33,6 +33,7 @@ def test_malformed_watchlist_is_refused_precisely(case: str) -> None:
     for expected in wanted:
         assert expected in message
     assert len(raised.value.problems) == len(wanted)
+    assert "None" not in message  # a missing key is "required", never Python's None
 
 
 @pytest.mark.parametrize("case", ["bad_interval", "duplicate_names", "not_toml"])

@@ -1,5 +1,5 @@
-"""Command-line interface. Each command group lives in its own module and registers itself on
-the root group when imported."""
+"""Command-line interface. The root group (root.py) imports each command's module only when that
+command runs: see COMMANDS there."""
 
 from __future__ import annotations
 
@@ -7,22 +7,14 @@ import sys
 
 import click
 
-from policywatch.monitor.errors import PolicywatchError
-
-from . import (  # noqa: F401  (imported to register their commands)
-    alertscmd,
-    backfillcmd,
-    changescmd,
-    classifycmd,
-    core,
-    diffcmd,
-    runcmd,
-)
 from .root import cli
+
+__all__ = ["cli", "main"]
 
 
 def main() -> None:
-    """Console-script entry point: run the CLI, print library errors, exit 2 on them."""
+    """Console-script entry point. Exit codes: 0 done, 1 the work failed, 2 usage or
+    configuration error (see root.py); 130 when interrupted."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -33,6 +25,3 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except PolicywatchError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from policywatch.monitor.model import SEVERITIES, severity_rank
+from policywatch.monitor.model import SEVERITIES
 
-from .root import CliState, cli
+from .root import CliState
 
 
-@cli.command()
+@click.command()
 @click.argument("names", nargs=-1)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
               help="Only changes that happened on or after this date (YYYY-MM-DD).")
@@ -25,21 +27,21 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
-    from policywatch.storage.changes import list_changes
+    from policywatch.monitor.history.stated_dates import dated_changes
+    from policywatch.monitor.model import severity_rank
     from policywatch.storage.db import open_db
-    from policywatch.storage.versions import timeline
 
     from .core import select_policies, watchlist_of
 
     watchlist = watchlist_of(state)
     selected = [p.name for p in select_policies(watchlist, names)]
     db = open_db(watchlist.settings.database)
-    rows = list_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
-                        min_rank=severity_rank(min_severity))
-    numbers = {v.id: v.number for name in selected for v in timeline(db, name)}
+    rows = dated_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
+                         min_rank=severity_rank(min_severity))
+    number_of = current_numbers(db, rows)
     for row in rows:
-        row["from_version"] = numbers.get(row.pop("from_version_id"))
-        row["to_version"] = numbers.get(row.pop("to_version_id"))
+        row["from_version"] = number_of(row["policy"], row.pop("from_version_id"))
+        row["to_version"] = number_of(row["policy"], row.pop("to_version_id"))
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -47,6 +49,31 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
         click.echo("no recorded changes match")
     for row in rows:
         click.echo(describe_change(row))
+
+
+def current_numbers(db: Any, rows: list[dict[str, Any]]) -> Callable[[str, int], int | None]:
+    """Each change's versions as numbers of the policy's current timeline, so that `diff NAME@N
+    NAME@M` shows them. A change recorded before a re-extraction points at versions of an older
+    generation: it maps to the current version in force when that version was first seen."""
+    from policywatch.storage.changes import versions_first_seen
+    from policywatch.storage.versions import timeline
+
+    timelines = {name: timeline(db, name) for name in {row["policy"] for row in rows}}
+    by_id = {v.id: v.number for versions in timelines.values() for v in versions}
+    first_seen = versions_first_seen(db, [row[key] for row in rows
+                                          for key in ("from_version_id", "to_version_id")
+                                          if row[key] is not None and row[key] not in by_id])
+
+    def number_of(policy: str, version_id: int) -> int | None:
+        if version_id in by_id:
+            return by_id[version_id]
+        versions, seen = timelines[policy], first_seen.get(version_id)
+        if seen is None or not versions:
+            return None
+        index = bisect_right([v.first_seen for v in versions], seen) - 1
+        return versions[max(index, 0)].number
+
+    return number_of
 
 
 def describe_change(row: dict[str, Any]) -> str:
@@ -57,5 +84,6 @@ def describe_change(row: dict[str, Any]) -> str:
                 if row["from_version"] and row["to_version"] else "")
     categories = ",".join(row["categories"]) or "-"
     source = "  [archive]" if row["source"] == "archive" else ""
+    note = f"  [{row['date_honesty']}: {row['date_note']}]" if row.get("date_note") else ""
     return (f"{start} → {end}  {row['policy']} {versions}  {row['severity'].upper()} "
-            f"{row['direction']}  {categories}  {row['summary']}{source}")
+            f"{row['direction']}  {categories}  {row['summary']}{source}{note}")

@@ -16,9 +16,7 @@ from typing import TypedDict
 
 import click
 
-from policywatch.monitor.classify import classify_segment
-
-from .root import cli
+from .root import UsageProblem
 
 ECHO_LIMIT = 200  # characters of each segment echoed back in the output
 
@@ -55,17 +53,20 @@ class SegmentLabels(TypedDict):
 
 def label_segments(segments: Iterator[str], taxonomy: str) -> Iterator[SegmentLabels]:
     """One output record per segment, in input order."""
+    from policywatch.monitor.classify import classify_segment
+
     for index, text in enumerate(segments):
         shown = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
         yield {"index": index, "text": shown, "labels": classify_segment(text, taxonomy)}
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--taxonomy", type=click.Choice(["policywatch", "opp115"]), default="policywatch",
     show_default=True, help="The label set: policywatch categories or OPP-115's ten.",
 )
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, exists=True,
+                                        path_type=Path))
 def classify(taxonomy: str, file: Path) -> None:
     """Label each text segment of FILE (one per line, or a CSV with a `text` column)."""
     if str(file) == "-":
@@ -74,7 +75,7 @@ def classify(taxonomy: str, file: Path) -> None:
         try:
             content = file.read_text(encoding="utf-8-sig")
         except OSError as exc:
-            raise click.FileError(str(file), hint=exc.strerror) from exc
+            raise UsageProblem(f"cannot read {file}: {exc.strerror}") from exc
         csv_hint = file.suffix.lower() == ".csv"
     for record in label_segments(read_segments(content, csv_hint), taxonomy):
         click.echo(json.dumps(record, ensure_ascii=False))

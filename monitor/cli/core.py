@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import click
 
-from policywatch.monitor.errors import ConfigError, FetchError, NotFound
+from policywatch.monitor.errors import ConfigError, FetchError
 from policywatch.monitor.watchlist import Policy, Watchlist, load_watchlist
 
-from .root import CliState, cli
+from .root import CliState, UsageProblem, WorkFailed
 
 
 def watchlist_of(state: CliState) -> Watchlist:
     return load_watchlist(state.config_path)
+
+
+def _watched(watchlist: Watchlist, name: str) -> bool:
+    return any(p.name == name for p in watchlist.policies)
 
 
 def select_policies(watchlist: Watchlist, names: tuple[str, ...]) -> list[Policy]:
@@ -27,81 +33,120 @@ def select_policies(watchlist: Watchlist, names: tuple[str, ...]) -> list[Policy
     known = {p.name: p for p in watchlist.policies}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise click.UsageError(f"not in {watchlist.path}: {', '.join(unknown)} "
-                               f"(known: {', '.join(known) or 'none'})")
+        raise UsageProblem(f"not in {watchlist.path}: {', '.join(unknown)} "
+                           f"(known: {', '.join(known) or 'none'})")
     return [known[n] for n in names]
 
 
-@cli.command()
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                      show_default=True, help="Plain text, or JSON for scripts.")
+
+
+@click.command()
+@FORMAT
 @click.pass_obj
-def validate(state: CliState) -> None:
+def validate(state: CliState, fmt: str) -> None:
     """Check the watchlist; print OK or every problem (exit 2)."""
     try:
         watchlist = watchlist_of(state)
     except ConfigError as exc:
-        click.echo(str(exc), err=True)
+        if fmt == "text":
+            raise
+        click.echo(json.dumps({"ok": False, "path": exc.path, "problems": exc.problems},
+                              indent=2, ensure_ascii=False))
         sys.exit(2)
     channels = len(watchlist.channels)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": True, "path": str(watchlist.path), "database": watchlist.settings.database,
+            "policies": [p.name for p in watchlist.policies],
+            "channels": sorted(watchlist.channels)}, indent=2, ensure_ascii=False))
+        return
     click.echo(f"OK: {len(watchlist.policies)} policies, {channels} alert channel(s)"
                f"{'' if channels else ' (alerts go to the console)'}")
 
 
-@cli.command()
+Say = Callable[[str], None]  # prints a text-mode line (or not, under --format json)
+CHECK_FIELDS = ("policy", "outcome", "reason", "detail", "transient", "version_id", "change_id",
+                "severity", "summary", "duration_ms")
+
+
+@click.command()
 @click.argument("names", nargs=-1)
 @click.option("--no-send", is_flag=True, help="Queue alerts but do not dispatch them now.")
+@FORMAT
 @click.pass_obj
-def check(state: CliState, names: tuple[str, ...], no_send: bool) -> None:
+def check(state: CliState, names: tuple[str, ...], no_send: bool, fmt: str) -> None:
     """Check each (or each named) policy once; one line per policy.
 
-    Exits 0 even when some checks fail, 1 only when all fail.
+    Exits 0 when every check succeeded, 1 when any check failed (or was held as suspect).
     """
     from policywatch.monitor.context import open_context
-    from policywatch.monitor.pipeline import check as check_policy
 
     watchlist = watchlist_of(state)
     policies = select_policies(watchlist, names)
     ctx = open_context(watchlist)
-    failures = 0
-    for policy in policies:
-        try:
-            backfill_first(ctx, policy)
-            result = check_policy(ctx, policy)
-        except Exception as exc:  # a bug must not stop the other policies' checks
-            logging.getLogger("policywatch.check").exception("%s: check crashed", policy.name)
-            failures += 1
-            click.echo(f"{policy.name}: failed: internal_error: {type(exc).__name__}: {exc}")
-            continue
-        failures += result.failed
-        click.echo(describe(result))
-    if not no_send:
-        dispatch_alerts(ctx)
-    if policies and failures == len(policies):
-        sys.exit(1)
+    say = click.echo if fmt == "text" else _quiet
+    # Under --format json stdout carries the JSON only: console alerts go to stderr meanwhile.
+    with contextlib.redirect_stdout(sys.stderr) if fmt == "json" else contextlib.nullcontext():
+        records = [check_one(ctx, policy, say) for policy in policies]
+        alerts = None if no_send else dispatch_alerts(ctx, say)
+    if fmt == "json":
+        click.echo(json.dumps({"checks": records, "alerts": alerts}, indent=2,
+                              ensure_ascii=False))
+    failed = sum(r["outcome"] in ("failed", "suspect") for r in records)
+    if failed:
+        raise WorkFailed(f"{failed} of {len(records)} checks failed")
 
 
-def backfill_first(ctx: Any, policy: Policy) -> None:
-    """A policy with `wayback` configured is backfilled before its first live check."""
+def _quiet(message: str) -> None:
+    """Text-mode lines are not printed under --format json (the JSON carries the same)."""
+
+
+def check_one(ctx: Any, policy: Policy, say: Say) -> dict[str, Any]:
+    """Backfill if due, then check: the result's JSON record (also said as a line)."""
+    from policywatch.monitor.pipeline import check as check_policy
+
+    backfill = None
+    try:
+        backfill = backfill_first(ctx, policy, say)
+        result = check_policy(ctx, policy)
+    except Exception as exc:  # a bug must not stop the other policies' checks
+        logging.getLogger("policywatch.check").exception("%s: check crashed", policy.name)
+        say(f"{policy.name}: failed: internal_error: {type(exc).__name__}: {exc}")
+        return {**dict.fromkeys(CHECK_FIELDS), "policy": policy.name, "outcome": "failed",
+                "reason": "internal_error", "detail": f"{type(exc).__name__}: {exc}",
+                "transient": False, "backfill": backfill}
+    say(describe(result))
+    return {**{key: getattr(result, key) for key in CHECK_FIELDS}, "backfill": backfill}
+
+
+def backfill_first(ctx: Any, policy: Policy, say: Say) -> str | None:
+    """A policy with `wayback` configured is backfilled before its first live check; the line
+    that says how it went, or None when no backfill was due."""
     from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
 
-    if needs_backfill(ctx, policy):
-        try:
-            report = backfill_policy(ctx, policy)
-        except FetchError as exc:
-            # The archive being down must not stop the live check; the next run retries.
-            click.echo(f"{policy.name}: backfill failed, will retry: {exc}")
-            return
-        click.echo(f"{policy.name}: backfill: {report.summary}")
+    if not needs_backfill(ctx, policy):
+        return None
+    try:
+        report = backfill_policy(ctx, policy)
+    except FetchError as exc:
+        # The archive being down must not stop the live check; the next run retries.
+        line = f"backfill failed, will retry: {exc.reason}: {exc.detail}"
+    else:
+        line = f"backfill: {report.summary}"
+    say(f"{policy.name}: {line}")
+    return line
 
 
-def dispatch_alerts(ctx: Any) -> None:
+def dispatch_alerts(ctx: Any, say: Say) -> dict[str, int]:
     """Send what is due: pending alerts and the daily digests whose hour has come (so a
     cron-driven `policywatch check` needs no daemon)."""
     from policywatch.alerts.outbox import dispatch_digests
 
     report = dispatch_digests(ctx.db, ctx.watchlist, clock=ctx.clock, session=ctx.session)
-    line = getattr(report, "summary", None)
-    if line:
-        click.echo(f"alerts: {line}")
+    say(f"alerts: {report.summary}")
+    return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
 
 
 def describe(result: Any) -> str:
@@ -115,10 +160,11 @@ def describe(result: Any) -> str:
         return f"{result.policy}: unchanged"
     kind = "transient, will retry" if result.transient else "permanent, needs attention"
     label = "suspect" if result.outcome == "suspect" else "failed"
-    return f"{result.policy}: {label}: {result.reason}: {result.detail} ({kind})"
+    detail = f": {result.detail}" if result.detail else ""
+    return f"{result.policy}: {label}: {result.reason or 'unknown'}{detail} ({kind})"
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -131,7 +177,8 @@ def history(state: CliState, name: str, fmt: str) -> None:
     watchlist = watchlist_of(state)
     versions = timeline(open_db(watchlist.settings.database), name)
     if not versions:
-        raise click.ClickException(f"no stored versions of {name!r}")
+        raise UsageProblem(f"no stored versions of {name!r} in {watchlist.settings.database}"
+                           f"{'' if _watched(watchlist, name) else ' (not in the watchlist)'}")
     rows: list[dict[str, Any]] = [
         {"version": v.number, "first_seen": v.first_seen, "last_seen": v.last_seen,
          "source": v.source, "archive_timestamp": v.archive_timestamp, "chars": v.chars,
@@ -148,7 +195,7 @@ def history(state: CliState, name: str, fmt: str) -> None:
                    f"{row['sha256'][:12]}")
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--version", "number", type=int, help="Version number (1 = oldest, -1 = latest).")
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%d"]),
@@ -163,14 +210,11 @@ def show(state: CliState, name: str, number: int | None, at: Any) -> None:
         raise click.UsageError("give --version or --at, not both")
     watchlist = watchlist_of(state)
     day: date | None = at.date() if at else None
-    try:
-        version = get_version(open_db(watchlist.settings.database), name, number=number, at=day)
-    except NotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+    version = get_version(open_db(watchlist.settings.database), name, number=number, at=day)
     click.echo(version.text)
 
 
-@cli.command()
+@click.command()
 @click.argument("names", nargs=-1)
 @click.pass_obj
 def reextract(state: CliState, names: tuple[str, ...]) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from policywatch.monitor.diff import FORMATS, diff_texts, render
+from .root import CliState, WorkFailed
 
-from .root import CliState, cli
+# The renderers' names (monitor.diff.FORMATS, checked by a test) without importing the differ.
+FORMATS = ("text", "markdown", "html", "json")
 
 _STORED = re.compile(r"(?P<name>.+)@(?:(?P<number>-?\d+)|(?P<day>\d{4}-\d{2}-\d{2}))")
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -58,18 +59,36 @@ def load_version(state: CliState, spec: str) -> str:
     return read_stored_version(state, match["name"], number, day)
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("old")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text (colour on a terminal), markdown, a standalone html page, or json.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Text format: list every change, not only the material ones and counts.")
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--material-only", is_flag=True,
+              help="Show only the material changes (no other changes, no changes of form).")
 @click.pass_obj
-def diff_command(state: CliState, old: str, new: str, fmt: str) -> None:
+def diff_command(state: CliState, old: str, new: str, fmt: str, show_all: bool,
+                 output: Path | None, material_only: bool) -> None:
     """Compare OLD and NEW: files (text, Markdown or HTML) or stored versions written NAME@N or
-    NAME@YYYY-MM-DD. Material changes come first; changes of form are folded into one line."""
-    from policywatch.monitor.classify import classify_diff
+    NAME@YYYY-MM-DD. Material changes come first; many other changes are folded into counts
+    (--all lists them); changes of form are folded into one line."""
+    from policywatch.monitor.analysis import analyse
+    from policywatch.monitor.diff import render
 
-    old_text, new_text = load_version(state, old), load_version(state, new)
-    result = classify_diff(diff_texts(old_text, new_text), old_text, new_text)
-    color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(result, fmt, color=color, title=f"{old} \u2192 {new}"), nl=fmt == "json")
+    result = analyse(load_version(state, old), load_version(state, new)).result()
+    if material_only:
+        result.changes = [unit for unit in result.changes if unit.material]
+    color = fmt == "text" and output is None and sys.stdout.isatty()
+    rendered = render(result, fmt, color=color, title=f"{old} \u2192 {new}", show_all=show_all)
+    if output is None:
+        click.echo(rendered, nl=fmt == "json")
+        return
+    try:
+        output.write_text(rendered + ("\n" if fmt == "json" else ""), encoding="utf-8")
+    except OSError as exc:
+        raise WorkFailed(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output}", err=True)

@@ -12,15 +12,14 @@ from typing import Any
 
 import click
 
-from policywatch.monitor.service.logs import LOG_FORMATS, setup_logging
-from policywatch.monitor.service.scheduler import next_run_from
+from policywatch.monitor.service.logs import LOG_FORMATS
 from policywatch.monitor.timeutil import iso, utcnow
 from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
-from .root import CliState, cli
+from .root import CliState
 
 
-@cli.command()
+@click.command()
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Checks running at once (per-host limits still apply).")
 @click.option("--metrics-port", type=click.IntRange(0, 65535), default=None,
@@ -49,6 +48,7 @@ def run(state: CliState, workers: int, metrics_port: int | None, metrics_host: s
     the old one kept). SIGTERM or SIGINT: running checks get --grace seconds, then exit 0."""
     from policywatch.monitor.pipeline import check  # imported now: a broken install fails at start
     from policywatch.monitor.service.daemon import Daemon, DaemonOptions
+    from policywatch.monitor.service.logs import setup_logging
 
     setup_logging(log_format, level=log_level)
     watchlist = load_watchlist(state.config_path)
@@ -73,23 +73,28 @@ def _exit(code: int) -> None:
 
 
 def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
+    from policywatch.monitor.service.planning import planned_next_run
     from policywatch.storage.db import open_db
+    from policywatch.storage.plans import planned_runs
     from policywatch.storage.status import policy_statuses
 
     db = open_db(watchlist.settings.database)
+    plans = planned_runs(db)
     rows = []
     for policy, status in zip(watchlist.policies,
                               policy_statuses(db, [p.name for p in watchlist.policies]),
                               strict=True):
         check = status.last_check
         change = status.last_change
+        next_run, reason = planned_next_run(plans.get(policy.name), status.last_completed_at,
+                                            policy.interval, now)
         rows.append({
             "policy": policy.name, "url": policy.url, "interval_s": policy.interval,
             "last_check": None if check is None else {
                 "started_at": check.started_at, "outcome": check.outcome,
                 "reason": check.reason, "detail": check.detail,
                 "duration_ms": check.duration_ms},
-            "next_run": iso(next_run_from(status.last_completed_at, policy.interval, now)),
+            "next_run": iso(next_run), "next_run_reason": reason,
             "last_change": None if change is None else {
                 "detected_at": change.detected_at, "severity": change.severity,
                 "material": change.material, "categories": change.categories,
@@ -97,6 +102,21 @@ def status_rows(watchlist: Watchlist, now: datetime) -> list[dict[str, Any]]:
             "alerts": {"pending": status.pending_alerts, "failed": status.failed_alerts},
         })
     return rows
+
+
+def _next_run_line(row: dict[str, Any]) -> str:
+    """`next run 2026-03-02T03:12:00Z (retry after a transient failure)`; a planned time that
+    has passed (the service is not running) says so."""
+    from policywatch.monitor.service.planning import REASON_WORDS
+
+    reason = row["next_run_reason"]
+    why = REASON_WORDS.get(reason, reason)
+    when = row["next_run"][:19] + "Z"
+    if row["next_run"] >= iso(utcnow()):
+        return f"next run {when} ({why})"
+    if reason in ("first_check", "estimated"):
+        return f"next run: due now ({why})"
+    return f"next run overdue: planned for {when} ({why}); is `policywatch run` running?"
 
 
 def _text_row(row: dict[str, Any]) -> str:
@@ -108,11 +128,11 @@ def _text_row(row: dict[str, Any]) -> str:
         f"last change {change['detected_at'][:19]}Z {change['severity'].upper()}"
         + (f": {change['summary']}" if change["summary"] else ""))
     alerts = row["alerts"]
-    return (f"{row['policy']}\n  {last}\n  next run {row['next_run'][:19]}Z\n  {changed}\n"
+    return (f"{row['policy']}\n  {last}\n  {_next_run_line(row)}\n  {changed}\n"
             f"  alerts: {alerts['pending']} pending, {alerts['failed']} failed")
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_obj

@@ -64,8 +64,8 @@ class _UnitBuilder:
         new_text = "\n".join(s.text for s in news) or None
         section = (news or olds)[0].section
         form_only = is_form_only(op.kind, olds, news, self.vocabulary)
-        return ChangeUnit(op.kind, section, old_text, new_text,
-                          self.spans(old_text, new_text), form_only)
+        return ChangeUnit(kind=op.kind, section=section, old=old_text, new=new_text,
+                          spans=self.spans(old_text, new_text), form_only=form_only)
 
     def spans(self, old: str | None, new: str | None) -> list[Span]:
         if old is None or new is None:

@@ -9,6 +9,7 @@ words are scored.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import Counter
 from difflib import SequenceMatcher
@@ -217,6 +218,10 @@ def _labels(segment: Segment) -> list[str]:
     return labels
 
 
+def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
+    return -item[1], item[0]
+
+
 def pair_across(gaps: list[Gap], words: Words, moves: Moves) -> None:
     """Pair sentences edited and moved to another gap (a section moved and edited), as edited
     moves. Only the few new sentences sharing the most of an old
@@ -237,7 +242,8 @@ def pair_across(gaps: list[Gap], words: Words, moves: Moves) -> None:
             posting = index.get(w)
             if posting and len(posting) <= too_common:
                 shared.update(posting)
-        for j, _ in shared.most_common(_CANDIDATES):
+        # Ties go to the earlier sentence, not to the order a set of words happened to have.
+        for j, _ in heapq.nsmallest(_CANDIDATES, shared.items(), key=_most_shared_first):
             sim = words.similarity([i], [j])
             if sim >= CROSS_MIN_SIMILARITY:
                 scored.append((sim, i, j))

@@ -10,65 +10,26 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from policywatch.monitor.model import ChangeUnit, DiffResult, Span
 
+from .arrange import DEFAULT_TITLE, NO_SECTION, arrange, form_line, headline, one_line
+from .render_html import render_html
+
 FORMATS = ("text", "markdown", "html", "json")
-GROUP_SEVERITIES = ("high", "medium", "low")
-NO_SECTION = "(before the first heading)"
-DEFAULT_TITLE = "Policy changes"
+FOLD_OVER = 10  # text format: more other (not material) changes than this are folded into counts
 
 
-@dataclass
-class Arranged:
-    """The units in reading order: material ones by severity, other real ones, form ones."""
-
-    material: list[tuple[str, list[ChangeUnit]]]
-    other: list[ChangeUnit]
-    form_only: list[ChangeUnit]
-
-
-def arrange(result: DiffResult) -> Arranged:
-    material = [u for u in result.changes if u.material]
-    groups = []
-    for severity in GROUP_SEVERITIES:
-        # A material unit the classifier left at "none" still belongs with the low ones.
-        members = [u for u in material if u.severity == severity
-                   or (severity == "low" and u.severity not in GROUP_SEVERITIES)]
-        if members:
-            groups.append((severity, members))
-    other = [u for u in result.changes if not u.material and not u.form_only]
-    form = [u for u in result.changes if not u.material and u.form_only]
-    return Arranged(groups, other, form)
-
-
-def form_line(count: int) -> str:
-    return f"{count} change{'s' if count != 1 else ''} of form hidden"
-
-
-def headline(arranged: Arranged) -> str:
-    material = sum(len(units) for _, units in arranged.material)
-    parts = [f"{material} material", f"{len(arranged.other)} other",
-             f"{len(arranged.form_only)} of form"]
-    return "Changes: " + ", ".join(parts)
-
-
-def one_line(text: str) -> str:
-    """Multi-sentence units keep one sentence per line; inline renderings join them."""
-    return text.replace("\n", " ")
-
-
-def render(result: DiffResult, fmt: str, *, color: bool = False, title: str | None = None) -> str:
-    """The result in one of FORMATS; `color` adds ANSI colours to the text format only."""
+def render(result: DiffResult, fmt: str, *, color: bool = False, title: str | None = None,
+           show_all: bool = False) -> str:
+    """The result in one of FORMATS; `color` adds ANSI colours to the text format only, which
+    folds many other changes into counts unless `show_all`."""
     if fmt == "json":
         return json.dumps(result.to_json())
     if fmt == "html":
-        from .render_html import render_html
-
         return render_html(result, title=title)
     if fmt == "text":
-        return _render_text(result, color=color, title=title)
+        return _render_text(result, color=color, title=title, show_all=show_all)
     if fmt == "markdown":
         return _render_markdown(result, title=title)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -104,7 +65,29 @@ def _text_unit(unit: ChangeUnit, color: bool) -> list[str]:
     return lines
 
 
-def _render_text(result: DiffResult, *, color: bool, title: str | None) -> str:
+def folded_lines(units: list[ChangeUnit]) -> list[str]:
+    """Many changes that alter no data practice, as counts: by kind, and the sections most of
+    them are in, so a large rewrite reads in a few lines (`--all` lists them)."""
+    kinds: dict[str, int] = {}
+    sections: dict[str, int] = {}
+    for unit in units:
+        kinds[unit.kind] = kinds.get(unit.kind, 0) + 1
+        section = unit.section or NO_SECTION
+        sections[section] = sections.get(section, 0) + 1
+    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda i: -i[1]))
+    top = sorted(sections.items(), key=lambda i: -i[1])
+    where = ", ".join(f"{_clip(name, 60)} ({n})" for name, n in top[:5])
+    rest = f" and {len(top) - 5} more sections" if len(top) > 5 else ""
+    return [f"  {by_kind}", f"  in {where}{rest}", "  (--all lists them)"]
+
+
+def _clip(section: str, limit: int) -> str:
+    """A long section path keeps its end, which tells sections apart."""
+    return section if len(section) <= limit else "…" + section[-(limit - 1):]
+
+
+def _render_text(result: DiffResult, *, color: bool, title: str | None,
+                 show_all: bool = False) -> str:
     arranged = arrange(result)
     lines = [title or DEFAULT_TITLE, headline(arranged)]
     if result.summary:
@@ -115,9 +98,13 @@ def _render_text(result: DiffResult, *, color: bool, title: str | None) -> str:
             lines += _text_unit(unit, color)
     if arranged.other:
         label = "Other changes" if arranged.material else "Changes"
-        lines += ["", f"{label} ({len(arranged.other)})"]
-        for unit in arranged.other:
-            lines += _text_unit(unit, color)
+        if show_all or len(arranged.other) <= FOLD_OVER:
+            lines += ["", f"{label} ({len(arranged.other)})"]
+            for unit in arranged.other:
+                lines += _text_unit(unit, color)
+        else:
+            lines += ["", f"{label} ({len(arranged.other)}, no data practice changed: folded)"]
+            lines += folded_lines(arranged.other)
     if arranged.form_only:
         lines += ["", form_line(len(arranged.form_only))]
     if not result.changes:

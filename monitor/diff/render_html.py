@@ -10,7 +10,7 @@ from html import escape
 
 from policywatch.monitor.model import ChangeUnit, DiffResult, Span
 
-from .render import DEFAULT_TITLE, NO_SECTION, arrange, form_line, headline
+from .arrange import DEFAULT_TITLE, NO_SECTION, arrange, form_line, headline
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}

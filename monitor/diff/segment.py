@@ -34,7 +34,12 @@ class Segment:
 _MARKDOWN_HEADINGS_ENOUGH = 2
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _NUMBERED_LEVEL_BASE = 6  # numbered headings nest below Markdown ones
-_BOLD_LEVEL, _PLAIN_LEVEL = 10, 11
+# Headings written with styling: a bold block, an all-caps line, a plain short line.
+_BOLD_LEVEL, _CAPS_LEVEL, _PLAIN_LEVEL = 10, 11, 12
+_MAYBE_HEADING = (_CAPS_LEVEL, _PLAIN_LEVEL)  # headings only when body text follows
+# An all-caps line saying what is done ("WE DO NOT SELL YOUR DATA") is a statement, not a title.
+_STATEMENT_WORD = re.compile(r"\b(may|might|will|shall|must|cannot|not|never)\b",
+                             re.IGNORECASE)
 _BOLD_LINE = re.compile(r"^(\*\*|__)[^*_]+\1:?$")
 _MAX_HEADING_WORDS, _MAX_HEADING_CHARS = 12, 100
 _BACK_TO_TOP_MAX = 40
@@ -103,7 +108,15 @@ def _heading_hint(piece: Piece, clean: str) -> tuple[int, str]:
         return 0, ""
     if _BOLD_LINE.match(piece.text) and _title_like(clean.rstrip(":"), False):
         return _BOLD_LEVEL, clean
+    if _is_caps_title(clean):
+        return _CAPS_LEVEL, clean
     return (_PLAIN_LEVEL, clean) if _title_like(clean, False) else (0, "")
+
+
+def _is_caps_title(clean: str) -> bool:
+    letters = [c for c in clean if c.isalpha()]
+    return (len(letters) >= 3 and all(c.isupper() for c in letters)
+            and _title_like(clean.rstrip(":"), False) and not _STATEMENT_WORD.search(clean))
 
 
 def has_word(text: str) -> bool:
@@ -115,7 +128,7 @@ def _analyse(piece: Piece) -> _PieceInfo:
     level, title = (piece.level, clean) if piece.kind == "heading" else (
         _heading_hint(piece, clean))
     sentences = []
-    if piece.kind != "heading" and level in (0, _PLAIN_LEVEL):
+    if piece.kind != "heading" and level in (0, *_MAYBE_HEADING):
         texts = [clean] if piece.kind == "row" else split_sentences(clean)
         sentences = [(t, k, len(t) < _BACK_TO_TOP_MAX and is_back_to_top(t)) for t in texts
                      if has_word(k := sentence_key(t))]
@@ -151,9 +164,10 @@ def segment(text: str) -> list[Segment]:
     toc_candidates: list[int] = []
     for i, (piece, info) in enumerate(zip(pieces, infos, strict=True)):
         level = info.heading
-        if level == _PLAIN_LEVEL and piece.kind != "heading":
+        if level in _MAYBE_HEADING and piece.kind != "heading":
             following = infos[i + 1] if i + 1 < len(infos) else None
-            level = level if plain_allowed and _is_body(following, pieces[i + 1:i + 2]) else 0
+            allowed = plain_allowed or level == _CAPS_LEVEL
+            level = level if allowed and _is_body(following, pieces[i + 1:i + 2]) else 0
         if level and has_word(info.title):
             sections.enter(level, info.title)
             segments.append(Segment(info.title, info.title_key, sections.path, True,

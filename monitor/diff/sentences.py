@@ -75,6 +75,8 @@ def _ends_sentence(text: str, dot: int) -> bool:
         return True
     before = text[max(0, dot - 40):dot].rsplit(None, 1)
     word = before[-1].strip(_WORD_EDGE) if before else ""
+    # "EU-U.S.", "Non-U.S.", "Swiss-U.S.": the abbreviation is the last part of the compound.
+    word = word.rsplit("-", 1)[-1] if "-" in word else word
     if word.lower() in ABBREVIATIONS:
         return False
     return not _INITIALS.fullmatch(word)

@@ -13,7 +13,9 @@ import re
 from policywatch.monitor.errors import ContentRejected
 from policywatch.monitor.textnorm import normalise_key
 
+from .core import looks_like_html, too_deeply_nested
 from .decode import bom_charset, decode_body
+from .pdf import PDF_TYPES, PdfUnreadable, is_pdf, pdf_to_text
 
 MIN_TEXT_CHARS = 200
 _BOT_MAX_CHARS = 1500
@@ -64,7 +66,8 @@ def _mime(content_type: str | None) -> str:
 
 def _binary_problem(body: bytes, content_type: str | None, decoded: str) -> str | None:
     mime = _mime(content_type)
-    if mime not in _UNTYPED and not _TEXTISH_TYPES.match(mime):
+    # A body typed as PDF without being one (checked before) is judged by what it is.
+    if mime not in _UNTYPED and mime not in PDF_TYPES and not _TEXTISH_TYPES.match(mime):
         return f"content type {mime!r} is not a text page"
     if body.startswith(_BINARY_MAGIC):
         return "body is a binary file (PDF, image or archive)"
@@ -138,12 +141,34 @@ def _is_cookie_wall(page: str, text: str, key_len: int) -> bool:
     return _consent_share(text) >= 0.5
 
 
+def _check_pdf(body: bytes, text: str, url: str) -> None:
+    """A PDF has no markup to judge: it is the policy if it has text. One without a text layer
+    (a scan) or that cannot be read will not fix itself."""
+    key_len = len(normalise_key(text))
+    if key_len >= MIN_TEXT_CHARS:
+        return
+    try:
+        pdf_to_text(body)
+    except PdfUnreadable as exc:
+        raise ContentRejected(url, "pdf_unreadable", str(exc), transient=False) from exc
+    if key_len == 0:
+        raise ContentRejected(url, "pdf_without_text", "the PDF has no text layer (a scanned "
+                              "document?): policywatch reads text, it does no OCR",
+                              transient=False)
+    raise ContentRejected(url, "empty_extraction",
+                          f"only {key_len} characters of text in the PDF (need {MIN_TEXT_CHARS})")
+
+
 def check_content(body: bytes, content_type: str | None, text: str, *, url: str) -> None:
     """Raise ContentRejected when a fetched page is not the policy; return None when it is.
 
-    `text` is extract()'s result for the same body. Reasons: binary_content and soft_404
-    (permanent), bot_check, cookie_wall and empty_extraction (transient).
+    `text` is extract()'s result for the same body. Reasons: binary_content, soft_404,
+    too_deeply_nested, pdf_without_text and pdf_unreadable (permanent), bot_check, cookie_wall
+    and empty_extraction (transient).
     """
+    if is_pdf(body, content_type):
+        _check_pdf(body, text, url)
+        return
     page = decode_body(body, content_type)
     problem = _binary_problem(body, content_type, page)
     if problem:
@@ -159,6 +184,10 @@ def check_content(body: bytes, content_type: str | None, text: str, *, url: str)
                                   transient=False)
     if _is_cookie_wall(page, text, key_len):
         raise ContentRejected(url, "cookie_wall", f"page is a consent request ({key_len} chars)")
+    if key_len < MIN_TEXT_CHARS and looks_like_html(page, content_type) and (
+            too_deeply_nested(page)):
+        raise ContentRejected(url, "too_deeply_nested", "the page nests its markup deeper than "
+                              "an HTML parser reads, even flattened", transient=False)
     if key_len < MIN_TEXT_CHARS:
         raise ContentRejected(url, "empty_extraction",
                               f"only {key_len} characters of text (need {MIN_TEXT_CHARS})")

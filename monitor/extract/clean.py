@@ -26,13 +26,16 @@ _CHROME_TAGS = frozenset({"nav", "aside", "menu"})
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                            "menubar", "menu", "toolbar"})
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+# A modal by name (a script opens it over the page): a dialog without the role.
+_MODAL_NAME = re.compile(r"(^|[\s_-])modal($|[\s_-])", re.IGNORECASE)
 # header/footer are page chrome unless they belong to a piece of content (HTML's own rule).
 _SECTIONING = frozenset({"article", "main", "section"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Consent-management platforms' own element names: never policy text. (Not "iubenda" or
 # "otnotice" alone: those vendors also host whole policies.)
 _CONSENT_VENDOR = re.compile(
-    r"onetrust|optanon|cookiebot|usercentrics|didomi|truste[-_]|trustarc|cky-consent|"
+    r"onetrust|optanon|cookiebot|usercentrics|didomi|truste[-_]|trustarc|"
+    r"cky-(consent|modal|preference|banner|overlay)|"
     r"iubenda-cs|osano-cm|qc-cmp|sp_message|cmpbox|cmplz|borlabs|klaro|tarteaucitron|axeptio|"
     r"moove_gdpr|cc-window|cc-banner|cc-revoke",
     re.IGNORECASE,
@@ -53,6 +56,7 @@ _BANNER_MAX_CHARS = 2500
 _SHORT_BANNER_CHARS = 1200
 _VENDOR_MAX_CHARS = 20_000  # preference centres list every vendor and purpose
 _FORM_MAX_CHARS = 1000
+_ARIA_HIDDEN_MAX_CHARS = 2000
 _ACCORDION = re.compile(r"accordion|collaps|toggle|expand|disclosure", re.IGNORECASE)
 # Screen-reader-only text ("opens in a new tab") is invisible on the page.
 _SCREEN_READER_ONLY = frozenset({"sr-only", "visually-hidden", "visuallyhidden",
@@ -90,10 +94,18 @@ def _in_sectioning(el: html.HtmlElement) -> bool:
     return False
 
 
+def _aria_hidden(el: html.HtmlElement) -> bool:
+    """aria-hidden hides from screen readers only. On icons and duplicated labels it marks
+    what is not content; on a big region it is the page behind an open modal (Meta's sites hide
+    the whole policy while the cookie dialog is up), which a reader sees."""
+    return (el.get("aria-hidden", "").lower() == "true"
+            and _short_text(el, _ARIA_HIDDEN_MAX_CHARS) is not None)
+
+
 def _is_hidden(el: html.HtmlElement, disclosed_ids: frozenset[str]) -> bool:
     # hidden="until-found" content is findable in the page (accordions use it): visible text.
     hidden = (el.get("hidden") not in (None, "until-found")
-              or el.get("aria-hidden", "").lower() == "true"
+              or _aria_hidden(el)
               or bool(_HIDDEN_STYLE.search(el.get("style", "")))
               or not _SCREEN_READER_ONLY.isdisjoint(el.get("class", "").lower().split()))
     # An accordion panel is hidden until its button is pressed: it is still policy text.
@@ -154,7 +166,8 @@ def should_drop(el: html.HtmlElement, disclosed_ids: frozenset[str]) -> bool:
     role = (el.get("role") or "").lower()
     if role in _CHROME_ROLES or (tag in ("header", "footer") and not _in_sectioning(el)):
         return True
-    is_dialog = tag == "dialog" or role in _DIALOG_ROLES
+    is_dialog = (tag == "dialog" or role in _DIALOG_ROLES
+                 or bool(_MODAL_NAME.search(el.get("class", "") + " " + el.get("id", ""))))
     if is_dialog and _short_text(el, _BANNER_MAX_CHARS) is not None:
         return True  # a modal; a whole policy shown in a dialog is kept
     if tag == "form" and _short_text(el, _FORM_MAX_CHARS) is not None:

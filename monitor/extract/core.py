@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
-from cssselect import SelectorError
 from lxml import etree, html
-from lxml.cssselect import CSSSelector
+
+from policywatch.monitor.selectors import compiled as _compiled
+from policywatch.monitor.selectors import css_error as css_error
 
 from .clean import disclosed_ids, drop_elements, strip_chrome
 from .decode import decode_body
 from .markdown import to_markdown
+from .pdf import PdfUnreadable, is_pdf, pdf_to_text
 from .text import repair_and_tidy
 
 _HTML_TYPES = ("html", "xml")
@@ -32,29 +33,6 @@ _ROOT_CANDIDATES = "//main | //*[@role='main'] | //article"
 # title, a teaser) while the policy sits elsewhere: read the whole body instead.
 _MIN_ROOT_SHARE = 0.3
 _MIN_ROOT_CHARS = 200
-
-
-class _SelectorSyntax(ValueError):
-    pass
-
-
-@lru_cache(maxsize=256)
-def _compiled(selector: str) -> CSSSelector:
-    try:
-        return CSSSelector(selector, translator="html")
-    except SelectorError as exc:
-        raise _SelectorSyntax(f"invalid CSS selector {selector!r}: {exc}") from exc
-
-
-def css_error(selector: str) -> str | None:
-    """None if `selector` is a valid CSS selector, else a one-line message saying why not."""
-    if not selector or not selector.strip():
-        return "empty CSS selector"
-    try:
-        _compiled(selector)
-    except _SelectorSyntax as exc:
-        return str(exc)
-    return None
 
 
 def looks_like_html(text: str, content_type: str | None) -> bool:
@@ -101,13 +79,43 @@ def _selected_roots(doc: html.HtmlElement, selector: str,
     return roots
 
 
+# libxml2 stops reading at 256 levels of nesting (2,048 with huge_tree) and drops the rest.
+_TOO_DEEP = "Excessive depth"
+# Containers a page can nest without end; as <p> they cannot nest (each closes the one before).
+# A run of such tags becomes one paragraph break.
+_NESTABLE_TAGS = re.compile(r"(?:</?(?:div|section|article|main|aside|span|font|center|"
+                            r"blockquote|b|i|em|strong|u|small|big|a|ul|ol|li|dl|dd|table|tbody|"
+                            r"tr|td)\b[^>]*>\s*)+", re.IGNORECASE)
+
+
+def _parse_once(text: str) -> tuple[html.HtmlElement | None, bool]:
+    """(document, whether the parser gave up on its nesting depth)."""
+    parser = html.HTMLParser()
+    try:
+        doc = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None, False
+    return doc, any(_TOO_DEEP in entry.message for entry in parser.error_log)
+
+
+def too_deeply_nested(text: str) -> bool:
+    """Whether even the flattened page nests deeper than the HTML parser reads."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if not _parse_once(text)[1]:
+        return False
+    return _parse_once(_NESTABLE_TAGS.sub("<p>", text))[1]
+
+
 def _parse(text: str) -> html.HtmlElement | None:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages do).
     text = _XML_DECLARATION.sub("", text, count=1)
-    try:
-        return html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
+    doc, too_deep = _parse_once(text)
+    if too_deep:
+        # Absurd nesting (100,000 <div>s) would lose the text: read it flattened instead.
+        doc, too_deep = _parse_once(_NESTABLE_TAGS.sub("<p>", text))
+        if too_deep:
+            return None  # check_content names it: too_deeply_nested
+    return doc
 
 
 def html_to_markdown(text: str, *, selector: str | None = None,
@@ -133,15 +141,21 @@ def extract(body: bytes | str, *, content_type: str | None = None, selector: str
             remove: Sequence[str] = ()) -> str:
     """Light Markdown policy text of a fetched page.
 
-    HTML (by content type or sniffed) is converted; text/plain and Markdown pass through. Both get
-    mojibake repair and whitespace tidying. Raises ValueError for an invalid `selector` or
-    `remove` pattern (validate them with css_error first). A selector that matches nothing gives
+    HTML (by content type or sniffed) is converted; a PDF (by type or magic) gives its text
+    layer; text/plain and Markdown pass through. All get mojibake repair and whitespace
+    tidying. Raises ValueError for an invalid `selector` or `remove` pattern (validate them
+    with css_error first). A selector that matches nothing gives
     "" (check_content then rejects the page as an empty extraction).
     """
     for pattern in ([selector] if selector else []) + list(remove):
         problem = css_error(pattern)
         if problem:
             raise ValueError(problem)
+    if isinstance(body, bytes) and is_pdf(body, content_type):
+        try:
+            return repair_and_tidy(pdf_to_text(body))
+        except PdfUnreadable:
+            return ""  # check_content says why
     text = decode_body(body, content_type) if isinstance(body, bytes) else body
     if looks_like_html(text, content_type):
         text = html_to_markdown(text, selector=selector, remove=remove)

@@ -4,7 +4,12 @@ Order of evidence: a byte-order mark (it cannot lie, and browsers let it overrid
 charset of the Content-Type header, a ``<meta charset>`` / ``<meta http-equiv>`` declaration in the
 first bytes, strict UTF-8, then charset_normalizer's best guess. Each declared charset is tried
 strictly; the first that decodes wins, so a server that claims UTF-8 but sends windows-1252 is
-still read correctly. Latin-1 labels are read as windows-1252, as every browser does.
+still read correctly.
+
+Only the encodings of the WHATWG Encoding Standard are used, with its labels (webencodings), as
+browsers do: Latin-1 and ASCII labels mean windows-1252, and a label browsers do not know
+(UTF-7, UTF-32, EBCDIC...) or the 'replacement' encoding (ISO-2022-KR, HZ) is ignored, so text
+like `+ADw-script+AD4-` is never turned into markup that readers of the page never saw.
 """
 
 from __future__ import annotations
@@ -12,16 +17,13 @@ from __future__ import annotations
 import codecs
 import re
 
+import webencodings
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16le"),
+    (codecs.BOM_UTF16_BE, "utf-16be"),
 )
-# WHATWG Encoding Standard: these labels all mean windows-1252 on the web.
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii",
-              "iso-ir-100", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"}
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:+-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.IGNORECASE)
 _META_SCAN_BYTES = 8192
@@ -67,22 +69,41 @@ def meta_charset(body: bytes) -> str | None:
     return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
 
-def _python_codec(label: str) -> str | None:
-    if label in _AS_CP1252:
-        return "cp1252"
+def whatwg_codec(label: str) -> codecs.CodecInfo | None:
+    """The decoder a browser uses for `label` (WHATWG Encoding Standard); None for a label no
+    browser knows and for the 'replacement' encoding (whose content is never shown)."""
+    encoding = webencodings.lookup(label)
+    if encoding is None or encoding.name == "replacement":
+        return None
+    codec: codecs.CodecInfo = encoding.codec_info
+    return codec
+
+
+def _whatwg_label(python_codec: str) -> str | None:
+    """The WHATWG label for a Python codec name (charset_normalizer's guesses are those), or
+    None when no web encoding uses that codec (utf_7, utf_32, cp037...)."""
+    for candidate in (python_codec, python_codec.replace("_", "-")):
+        if whatwg_codec(candidate) is not None:
+            return candidate
     try:
-        return codecs.lookup(label).name
+        name = codecs.lookup(python_codec).name
     except LookupError:
         return None
+    return _WEB_CODECS.get(name)
+
+
+_WEB_CODECS = {e.codec_info.name: e.name for e in
+               map(webencodings.lookup, set(webencodings.LABELS.values()))
+               if e is not None and e.name != "replacement"}
 
 
 def _strict_decode(body: bytes, label: str) -> str | None:
-    codec = _python_codec(label)
+    codec = whatwg_codec(label)
     if codec is None:
         return None
-    errors = _FALLBACK_ERRORS if codec == "cp1252" else "strict"
+    errors = _FALLBACK_ERRORS if codec.name == "cp1252" else "strict"
     try:
-        text = body.decode(codec, errors)
+        text: str = codec.decode(body, errors)[0]
     except (UnicodeDecodeError, LookupError):
         return None
     return text[1:] if text.startswith("\ufeff") else text
@@ -95,7 +116,7 @@ def _guess_charset(body: bytes) -> str | None:
 
     text_only = _MARKUP.sub(b" ", _SCRIPTS.sub(b" ", body[:200_000]))
     best = from_bytes(text_only).best()
-    return best.encoding if best is not None else None
+    return _whatwg_label(best.encoding) if best is not None else None
 
 
 def decode_body(body: bytes, content_type: str | None) -> str:
@@ -111,5 +132,5 @@ def decode_body(body: bytes, content_type: str | None) -> str:
         text = _strict_decode(body, guess)
         if text is not None:
             return text
-    first = next((c for c in (_python_codec(d) for d in declared if d) if c), "utf-8")
-    return body.decode(first, "replace")
+    first = next((c for c in (whatwg_codec(d) for d in declared if d) if c), None)
+    return first.decode(body, "replace")[0] if first else body.decode("utf-8", "replace")

@@ -4,8 +4,10 @@ Output: ``#``…``######`` headings, paragraphs separated by blank lines, ``- it
 lists (nested lists indented under their item), data tables as pipe tables (a multi-line cell
 joins its lines with ``<br>``), ``> `` block quotes, ``<br>`` as a line break. Links keep their
 text only: hrefs carry tracking and session noise, the comparison key drops them anyway, and the
-stored text is for people to read. Emphasis is dropped for the same reasons. Nothing is
-Markdown-escaped: the text stays exactly as the page shows it.
+stored text is for people to read. Emphasis is dropped for the same reasons, except that a short
+block whose text is all bold (``<p><strong>Sharing</strong></p>``, a page's way of writing a
+heading without heading tags) keeps it as ``**Sharing**``, so the differ can see its sections.
+Nothing is Markdown-escaped: the text stays exactly as the page shows it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ _BLOCKS = frozenset({
 _SPACE = re.compile(r"[ \t\n\r\f\u00a0]+")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # page builders' empty-paragraph guards
 _MAX_LIST_START = 10_000
+_BOLD_TAGS = frozenset({"strong", "b"})
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
+_MAX_BOLD_TITLE = 120
+_TITLE_BLOCKS = frozenset({"p", "div", "center", "dt", "summary", "legend", "caption", "td", "th"})
 _MAX_CELL_BLOCKS = 4
 
 
@@ -100,11 +106,60 @@ def _element(el: html.HtmlElement, out: _Out) -> None:
         text = "\n".join(line.rstrip() for line in el.text_content().replace("\r", "").split("\n"))
         out.block(text.strip("\n").replace("\u00a0", " "))
     elif tag in _BLOCKS:
+        title = _bold_title(el) if tag in _TITLE_BLOCKS else None
+        if title:
+            out.block(title)
+            return
         out.flush()
         _children(el, out)
         out.flush()
     else:
         _children(el, out)
+
+
+def _is_bold(el: html.HtmlElement) -> bool:
+    return el.tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(el.get("style", "")))
+
+
+def _outside_bold(el: html.HtmlElement) -> tuple[str, bool] | None:
+    """(the text of `el` outside bold, whether it holds bold), or None if `el` holds a block or
+    a line break (then it is not one short title)."""
+    parts, bold = [el.text or ""], False
+    for child in el:
+        if isinstance(child.tag, str):
+            if child.tag in _BLOCKS or child.tag in _HEADINGS or child.tag == "br":
+                return None
+            if _is_bold(child):
+                bold = True
+            else:
+                inner = _outside_bold(child)
+                if inner is None:
+                    return None
+                parts.append(inner[0])
+                bold = bold or inner[1]
+        parts.append(child.tail or "")
+    return "".join(parts), bold
+
+
+def _bold_title(el: html.HtmlElement) -> str | None:
+    """``**Title**`` (or ``**Title**:``) for a short block whose text is all bold, else None."""
+    # Cheap gates first: this runs on every paragraph, and most start with plain text.
+    whole = bool(el.get("style")) and _is_bold(el)
+    if not whole and (not len(el) or len(el) > 8 or (el.text and el.text.strip())):
+        return None
+    size = 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > _MAX_BOLD_TITLE:
+            return None
+    found = _outside_bold(el)
+    if found is None or not (whole or (found[1] and not found[0].strip(" \t\n\r\u00a0:"))):
+        return None
+    text = _one_line(el)
+    title = text.rstrip(": ")
+    if not title or "*" in title:
+        return None
+    return f"**{title}**" + (":" if text.endswith(":") else "")
 
 
 def _blocks_of(el: html.HtmlElement, joiner: str) -> str:

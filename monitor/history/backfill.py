@@ -11,13 +11,19 @@ consecutive versions as history (source 'archive', never alerted).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from policywatch.monitor.analysis import analyse
 from policywatch.monitor.context import Context
 from policywatch.monitor.errors import ContentRejected, FetchError
 from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extract
 from policywatch.monitor.fetch.wayback import ArchiveClient, Capture, shared_throttle
+from policywatch.monitor.history import timeline
+from policywatch.monitor.history.changes import change_record, honesty_of
+from policywatch.monitor.history.reextract import rederive_if_stale
+from policywatch.monitor.history.versioning import Suspicion, suspect_reason
 from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.timeutil import iso, parse_iso
 from policywatch.monitor.watchlist import Policy
@@ -34,6 +40,15 @@ from policywatch.storage.snapshots import (
 log = logging.getLogger("policywatch.backfill")
 
 
+@dataclass(frozen=True)
+class _Held:
+    capture: archive.ArchiveCapture
+    snapshot: SnapshotInput
+    status: str
+    extracted: tuple[str, str]
+    suspicion: Suspicion
+
+
 @dataclass
 class BackfillReport:
     policy: str
@@ -46,12 +61,36 @@ class BackfillReport:
     changes_added: int = 0
     index_queries: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (timestamp, reason)
+    # captures that lost most of the policy or showed another language edition, and that no
+    # following capture confirmed (also in `failed`)
+    suspect: int = 0
 
     @property
     def summary(self) -> str:
         return (f"{self.listed} captures listed ({self.distinct_digests} distinct), "
                 f"{self.downloaded} downloaded, {self.versions_added} new versions, "
-                f"{self.merged} merged into existing versions, {len(self.failed)} failed")
+                f"{self.merged} merged into existing versions, {len(self.failed)} failed "
+                f"(of which {self.suspect} suspect: shrunken or another edition)")
+
+
+@dataclass(frozen=True)
+class BackfillEvent:
+    """What a progress callback hears: `queued` (total: captures about to be processed) or
+    `capture` (one done: `result` is extended/merged (the text of a stored version), inserted/
+    split (a new version), rejected (not the policy) or failed (not downloaded))."""
+
+    kind: str
+    total: int = 0
+    timestamp: str = ""
+    result: str = ""
+    downloaded: bool = False  # the bytes were fetched (not reused from an earlier capture)
+
+
+Progress = Callable[[BackfillEvent], None]
+
+
+def _no_progress(event: BackfillEvent) -> None:
+    """The default progress callback: nobody is listening."""
 
 
 def client_for(ctx: Context) -> ArchiveClient:
@@ -78,23 +117,23 @@ def needs_backfill(ctx: Context, policy: Policy) -> bool:
 
 
 def backfill_policy(ctx: Context, policy: Policy, *, since: date | None = None,
-                    until: date | None = None, client: ArchiveClient | None = None
-                    ) -> BackfillReport:
+                    until: date | None = None, client: ArchiveClient | None = None,
+                    progress: Progress = _no_progress) -> BackfillReport:
     """Backfill one policy from the archive. Never raises for one bad capture (each failure is
     recorded and reported); raises FetchError when the index itself cannot be read."""
-    from policywatch.monitor.pipeline import rederive_if_stale
-
     if since is None and policy.wayback is not None:
         since = policy.wayback.since
     rederive_if_stale(ctx, policy)  # captures are placed in the current extractor's timeline
-    run = _Run(ctx, policy, client or client_for(ctx))
+    run = _Run(ctx, policy, client or client_for(ctx), progress)
     run.execute(since, until)
     return run.report
 
 
 class _Run:
-    def __init__(self, ctx: Context, policy: Policy, client: ArchiveClient) -> None:
+    def __init__(self, ctx: Context, policy: Policy, client: ArchiveClient,
+                 progress: Progress = _no_progress) -> None:
         self.ctx = ctx
+        self.progress = progress
         self.db = ctx.db
         self.policy = policy
         self.client = client
@@ -102,12 +141,17 @@ class _Run:
         self.texts: dict[str, tuple[str, str] | str] = {}  # digest → (text, hash) | rejection
         self.undiffable: set[tuple[int, int]] = set()  # pairs whose diff raised, this run
         self.known_versions = {s.id for s in archive.timeline_spans(ctx.db, policy.name)}
+        # A capture that looks broken next to the version before it waits here for the next
+        # capture: the same text again confirms it, anything else makes it a lone bad capture.
+        self.held: _Held | None = None
+        self.until: date | None = None
 
     def now(self) -> str:
         return iso(self.ctx.clock())
 
     def execute(self, since: date | None, until: date | None) -> None:
         name = self.policy.name
+        self.until = until
         with write_lock(self.db):
             run_id = archive.start_run(self.db, name, _day(since), _day(until), self.now())
         listing = self.client.list_captures(self.policy.url, since=since, until=until)
@@ -121,6 +165,7 @@ class _Run:
                                                   for c in listing.captures], self.now())
         self.process_pending()
         self.refine_version_ends(until)
+        self.drop_held("no later capture confirmed it")
         self.record_changes()
         self.report.versions_added = len(archive.timeline_spans(self.db, name)) - len(
             self.known_versions)
@@ -134,11 +179,15 @@ class _Run:
     def process_pending(self, *, retry_failed: bool = True) -> None:
         """Every pending capture, oldest first; with `retry_failed`, also those that failed
         to download in an earlier run (a failure of this run waits for the next run)."""
-        for capture in archive.captures_to_process(self.db, self.policy.name,
-                                                   retry_failed=retry_failed):
+        captures = list(archive.captures_to_process(self.db, self.policy.name,
+                                                    retry_failed=retry_failed))
+        self.progress(BackfillEvent("queued", total=len(captures)))
+        for capture in captures:
             self.process(capture)
 
     def process(self, capture: archive.ArchiveCapture) -> None:
+        if self.held is not None and capture.timestamp == self.held.capture.timestamp:
+            return  # waiting for the next capture to decide
         stored = archive.snapshot_for_digest(self.db, self.policy.name, capture.digest)
         if stored is not None:
             snapshot = self.reused_snapshot(capture, stored)
@@ -192,18 +241,77 @@ class _Run:
 
     def place(self, capture: archive.ArchiveCapture, snapshot: SnapshotInput,
               status: str) -> None:
+        """Place a capture, or hold it while it looks broken next to the version before it."""
         extracted = self.extracted(capture.digest, snapshot)
+        if isinstance(extracted, str):
+            self.store(capture, snapshot, status, extracted)  # rejected: held one still waits
+            return
+        held = self.held
+        if held is not None and capture.timestamp > held.capture.timestamp:
+            if held.extracted[1] == extracted[1]:
+                self.held = None  # seen again: not a glitch, the page really became this
+                self.store(held.capture, held.snapshot, held.status, held.extracted)
+                self.store(capture, snapshot, status, extracted)
+                return
+            self.drop_held("the next capture showed another text")
+        suspicion = self.suspicion(capture, extracted)
+        if suspicion is not None and not self.repeated_later(capture):
+            self.drop_held("a later capture came first")  # at most one waits
+            self.held = _Held(capture, snapshot, status, extracted, suspicion)
+            return
+        self.store(capture, snapshot, status, extracted)
+
+    def repeated_later(self, capture: archive.ArchiveCapture) -> bool:
+        """Whether the archive holds the same bytes again later (the collapsed listing shows
+        only the first of a run): then the capture is confirmed, and its repeat is listed."""
+        upper = archive.next_listed(self.db, self.policy.name, capture.timestamp)
+        try:
+            listing = self.client.list_captures(self.policy.url, since=capture.timestamp,
+                                                until=upper or self.until, collapse=False)
+        except FetchError:
+            return False  # cannot tell: the next capture decides
+        self.report.index_queries += listing.queries
+        repeat = _last_repeat(listing.captures, capture, upper)
+        if repeat is not None:
+            with write_lock(self.db):
+                archive.record_listed(self.db, self.policy.name,
+                                      [(repeat.timestamp, repeat.digest, repeat.original)],
+                                      self.now())
+        return repeat is not None
+
+    def suspicion(self, capture: archive.ArchiveCapture,
+                  extracted: tuple[str, str]) -> Suspicion | None:
+        spans = [s for s in archive.timeline_spans(self.db, self.policy.name)
+                 if s.first_seen <= capture.seen_at]
+        if not spans or spans[-1].norm_hash == extracted[1]:
+            return None
+        previous = spans[-1]
+        return suspect_reason(archive.version_text(self.db, previous.id), previous.norm_hash,
+                              extracted[0], extracted[1])
+
+    def drop_held(self, why: str) -> None:
+        """The held capture was a lone bad one: record it as failed, never as a version."""
+        held, self.held = self.held, None
+        if held is None:
+            return
+        self.report.suspect += 1
+        reason = f"{held.suspicion.reason}: {held.suspicion.detail}; {why}"
+        self.store(held.capture, held.snapshot, held.status, reason)
+
+    def store(self, capture: archive.ArchiveCapture, snapshot: SnapshotInput, status: str,
+              extracted: tuple[str, str] | str) -> None:
         reason: str | None = None
+        result = "rejected"
         with write_lock(self.db), self.db.atomic():
             snapshot_id = record_snapshot(self.db, snapshot)
             if isinstance(extracted, str):
                 reason = extracted
             else:
-                placement = archive.place_capture(self.db, archive.CaptureText(
+                placement = timeline.place_capture(self.db, timeline.CaptureText(
                     policy=self.policy.name, timestamp=capture.timestamp,
                     snapshot_id=snapshot_id, text=extracted[0], norm_hash=extracted[1],
                     extractor_version=EXTRACTOR_VERSION))
-                reason = placement.reason
+                reason, result = placement.reason, placement.action
                 if placement.version_id in self.known_versions:
                     self.report.merged += 1
             archive.mark_capture(self.db, self.policy.name, capture,
@@ -211,6 +319,9 @@ class _Run:
                                  snapshot_id=snapshot_id)
         if reason:
             self.report.failed.append((capture.timestamp, reason))
+        self.progress(BackfillEvent("capture", timestamp=capture.timestamp,
+                                    result="rejected" if reason else result,
+                                    downloaded=status == "stored"))
 
     def fail(self, capture: archive.ArchiveCapture, reason: str) -> None:
         with write_lock(self.db):
@@ -218,6 +329,7 @@ class _Run:
                                  reason=reason)
         self.report.failed.append((capture.timestamp, reason))
         log.warning("%s: capture %s failed: %s", self.policy.name, capture.timestamp, reason)
+        self.progress(BackfillEvent("capture", timestamp=capture.timestamp, result="failed"))
 
     # --- exact version ends ------------------------------------------------------------------
 
@@ -267,7 +379,7 @@ class _Run:
     def record_changes(self) -> None:
         """Diff and record every pair of consecutive versions that lacks its change row."""
         with write_lock(self.db), self.db.atomic():
-            gaps = archive.reconcile_changes(self.db, self.policy.name)
+            gaps = timeline.reconcile_changes(self.db, self.policy.name)
         for gap in gaps:
             pair = (gap.from_version_id, gap.to_version_id)
             if pair in self.undiffable:
@@ -289,19 +401,14 @@ class _Run:
             self.report.changes_added += 1
 
 
-def _describe(policy: str, gap: archive.ChangeGap, old: str, new: str) -> NewChange:
+def _describe(policy: str, gap: timeline.ChangeGap, old: str, new: str) -> NewChange:
     """The change between two consecutive versions, diffed and classified like a live one;
     detected_at is the first capture with the new text (when the archive saw it)."""
-    from policywatch.monitor.classify import classify_diff
-    from policywatch.monitor.diff import diff_texts
-
-    result = classify_diff(diff_texts(old, new), old, new)
-    return NewChange(
-        policy=policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
+    analysis = analyse(old, new)
+    return change_record(
+        policy, from_version_id=gap.from_version_id, to_version_id=gap.to_version_id,
         detected_at=gap.window_end, window_start=gap.window_start, window_end=gap.window_end,
-        source="archive", material=result.material, severity=result.severity,
-        direction=result.direction, categories=result.categories, summary=result.summary,
-        diff=result.to_json())
+        source="archive", analysis=analysis, honesty=honesty_of(old, new, analysis))
 
 
 def _last_repeat(captures: list[Capture], last: archive.ArchiveCapture,

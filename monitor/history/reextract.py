@@ -16,7 +16,13 @@ from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.watchlist import Policy
 from policywatch.storage.db import write_lock
 from policywatch.storage.snapshots import policy_snapshots, snapshot_body
-from policywatch.storage.versions import NewVersion, add_version, current_generation, mark_seen
+from policywatch.storage.versions import (
+    NewVersion,
+    add_version,
+    current_generation,
+    mark_seen,
+    timeline_extractor_version,
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,13 @@ def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
         texts.append((snap, text))
     if not texts:
         # Keep the history as it is rather than replace it with nothing.
-        return ReextractReport(policy.name, len(snapshots), 0, rejected, replaced=False)
+        return ReextractReport(policy=policy.name, snapshots=len(snapshots), versions=0,
+                              rejected=rejected, replaced=False)
     with write_lock(ctx.db), ctx.db.atomic():
         generation = (current_generation(ctx.db, policy.name) or 0) + 1
         count = _store_timeline(ctx, policy, texts, generation)
-    return ReextractReport(policy.name, len(snapshots), count, rejected, replaced=True)
+    return ReextractReport(policy=policy.name, snapshots=len(snapshots), versions=count,
+                          rejected=rejected, replaced=True)
 
 
 def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, Any], str]],
@@ -72,3 +80,10 @@ def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, An
         count += 1
     return count
 
+
+def rederive_if_stale(ctx: Context, policy: Policy) -> None:
+    """A newer extractor re-derives the stored history first, so its different output of the
+    same page is not mistaken for a change of the policy."""
+    current = timeline_extractor_version(ctx.db, policy.name)
+    if current is not None and current < EXTRACTOR_VERSION:
+        reextract_policy(ctx, policy)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import sqlite_utils
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 
+from policywatch.alerts import outbox
+from policywatch.monitor.errors import StorageError
 from policywatch.monitor.service.metrics import Metrics
 from policywatch.monitor.timeutil import Clock, utcnow
 from policywatch.monitor.watchlist import Watchlist
@@ -28,41 +31,58 @@ log = logging.getLogger("policywatch.daemon")
 OUTBOX_JOB = "outbox"
 DIGEST_JOB = "digests"
 
-# (db, watchlist, clock) → a report of what was delivered (see count_deliveries)
-DispatchFn = Callable[[sqlite_utils.Database, Watchlist, Clock], Any]
+class DeliveryOutcome(Protocol):
+    """One delivery attempt of a dispatch pass (alerts.outbox.Outcome)."""
+
+    @property
+    def alert_id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
 
 
-def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist, clock: Clock) -> Any:
-    from policywatch.alerts.outbox import dispatch_pending as dispatch
+class DeliveryReport(Protocol):
+    """What a dispatch pass did (alerts.outbox.DispatchReport)."""
 
-    return dispatch(db, watchlist, clock=clock)
-
-
-def dispatch_digests(db: sqlite_utils.Database, watchlist: Watchlist, clock: Clock) -> Any:
-    from policywatch.alerts.outbox import dispatch_digests as dispatch
-
-    return dispatch(db, watchlist, clock=clock)
+    @property
+    def outcomes(self) -> Sequence[DeliveryOutcome]: ...
+    @property
+    def recovered(self) -> Sequence[int]: ...
 
 
-def delivery_counts(report: Any) -> dict[str, int]:
+# (db, watchlist, clock) → a report of what was delivered (None: nothing to say)
+DispatchFn = Callable[[sqlite_utils.Database, Watchlist, Clock], DeliveryReport | None]
+
+
+def dispatch_pending(db: sqlite_utils.Database, watchlist: Watchlist,
+                     clock: Clock) -> DeliveryReport:
+    return outbox.dispatch_pending(db, watchlist, clock=clock)
+
+
+def dispatch_digests(db: sqlite_utils.Database, watchlist: Watchlist,
+                     clock: Clock) -> DeliveryReport:
+    return outbox.dispatch_digests(db, watchlist, clock=clock)
+
+
+def delivery_counts(report: DeliveryReport | None) -> dict[str, int]:
     """{status: count} of a dispatch report's outcomes (sent, retrying, failed, ...)."""
     counts: dict[str, int] = {}
-    for outcome in getattr(report, "outcomes", None) or ():
-        status = str(getattr(outcome, "status", "unknown"))
-        counts[status] = counts.get(status, 0) + 1
+    for outcome in report.outcomes if report else ():
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
     return counts
 
 
-def log_outcomes(report: Any) -> None:
+def log_outcomes(report: DeliveryReport | None) -> None:
     """One line per delivery attempt; retries and failures as warnings."""
-    for outcome in getattr(report, "outcomes", None) or ():
-        status = str(getattr(outcome, "status", "unknown"))
-        detail = getattr(outcome, "detail", "")
+    for outcome in report.outcomes if report else ():
+        status, detail = outcome.status, outcome.detail
         level = logging.INFO if status in ("sent", "skipped", "deferred") else logging.WARNING
-        log.log(level, "alert #%s on %s: %s%s", getattr(outcome, "alert_id", "?"),
-                getattr(outcome, "channel", "?"), status, f" ({detail})" if detail else "",
-                extra={"outcome": f"alert_{status}"})
-    recovered = getattr(report, "recovered", None)
+        log.log(level, "alert #%s on %s: %s%s", outcome.alert_id, outcome.channel, status,
+                f" ({detail})" if detail else "", extra={"outcome": f"alert_{status}"})
+    recovered = report.recovered if report else ()
     if recovered:
         log.warning("alerts %s were being sent when a previous run stopped: sending again "
                     "with the same message id", recovered, extra={"outcome": "alert_recovered"})
@@ -121,6 +141,10 @@ class OutboxJobs:
         db = self._database()
         try:
             report = fn(db, self._watchlist(), self._clock)
+        except (sqlite3.Error, StorageError) as exc:  # the database: its message says it all
+            log.error("%s failed: the database cannot be written: %s: %s", what,
+                      type(exc).__name__, exc, extra={"outcome": "dispatch_error"})
+            return
         except Exception:  # a bug must not stop the dispatcher for good
             log.exception("%s failed", what, extra={"outcome": "dispatch_error"})
             return

@@ -3,7 +3,8 @@ first, then a hash of the content, so touching the file or rewriting it unchange
 
 A new file is validated in full before anything changes: an invalid one is refused with the
 validation message and the old watchlist stays in force. The same broken content is reported
-once, not at every poll.
+once, not at every poll; a forced reload (SIGHUP) always reads the file again and reports what
+it found, even the same broken content.
 """
 
 from __future__ import annotations
@@ -61,19 +62,19 @@ class WatchlistWatcher:
         digest = self._read_digest()
         if digest is None:
             return self._refuse(None, f"{self.path}: cannot read the watchlist (missing?); "
-                                "keeping the one in force")
+                                "keeping the one in force", force)
         if not force and digest in (self._loaded, self._refused):
             return UNCHANGED
         try:
             watchlist = load_watchlist(self.path)
         except ConfigError as exc:
-            return self._refuse(digest, f"{exc}\nkeeping the watchlist in force")
+            return self._refuse(digest, f"{exc}\nkeeping the watchlist in force", force)
         self._loaded, self._refused = digest, None
         self.current = watchlist
         return ReloadOutcome("loaded", watchlist)
 
-    def _refuse(self, digest: str | None, message: str) -> ReloadOutcome:
-        if digest is not None and digest == self._refused:
+    def _refuse(self, digest: str | None, message: str, force: bool) -> ReloadOutcome:
+        if digest is not None and digest == self._refused and not force:
             return UNCHANGED
         self._refused = digest
         return ReloadOutcome("refused", message=message)

@@ -148,7 +148,8 @@ class CheckRunner:
         with self._cond:
             if not self._accepting:
                 return False
-            added = self._queues.push(Task(policy, kind, host, self._clock()))
+            added = self._queues.push(Task(policy=policy, kind=kind, host=host,
+                                           queued_at=self._clock()))
             if added:
                 self._cond.notify()
             return added

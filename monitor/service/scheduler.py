@@ -56,15 +56,6 @@ def jitter_seconds(interval: int, fraction: float) -> float | None:
     return interval * fraction if fraction > 0 else None
 
 
-def next_run_from(last: str | None, interval: int, now: datetime) -> datetime:
-    """The next run `policywatch status` shows: last completed check + interval (now if due)."""
-    from policywatch.monitor.timeutil import parse_iso
-
-    if last is None:
-        return now
-    return max(now, parse_iso(last) + timedelta(seconds=interval))
-
-
 @dataclass(frozen=True)
 class ReloadPlan:
     added: tuple[Policy, ...]
@@ -94,11 +85,13 @@ def plan_reload(old: Watchlist, new: Watchlist) -> ReloadPlan:
 
 
 class PolicyJobs:
-    """The per-policy jobs of a scheduler. `on_due(name)` is what each job calls."""
+    """The per-policy jobs of a scheduler. `on_due(name)` is what each job calls; `executor`
+    names the scheduler's executor that runs it."""
 
     def __init__(self, scheduler: BaseScheduler, on_due: Callable[[str], None], *,
                  clock: Callable[[], datetime], spread: float = CATCHUP_SPREAD,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, executor: str = "default") -> None:
+        self._executor = executor
         self._scheduler = scheduler
         self._on_due = on_due
         self._clock = clock
@@ -115,7 +108,8 @@ class PolicyJobs:
             self._on_due, trigger, args=[policy.name], id=job_id(policy.name),
             name=policy.name, replace_existing=True, max_instances=1, coalesce=True,
             # A run late by less than an interval still happens (once: coalesce).
-            misfire_grace_time=max(1, policy.interval), next_run_time=start)
+            misfire_grace_time=max(1, policy.interval), next_run_time=start,
+            executor=self._executor)
         return start
 
     def add_all(self, policies: Iterable[Policy], last_checks: dict[str, datetime],
@@ -133,7 +127,9 @@ class PolicyJobs:
         when = self._clock() + timedelta(seconds=delay)
         self._scheduler.add_job(self._on_due, "date", run_date=when, args=[name],
                                 id=retry_job_id(name), name=f"retry {name}",
-                                replace_existing=True, misfire_grace_time=None)
+                                replace_existing=True, misfire_grace_time=None,
+                                # set now, so that it is known before the scheduler starts
+                                next_run_time=when)
         return when
 
     def retry_at(self, name: str) -> datetime | None:

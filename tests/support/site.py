@@ -25,6 +25,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (timeouts)
     conditional: bool = True  # ETag / Last-Modified validators
+    trickle: int = 0  # send the body at this many bytes a second (0: at once)
 
 
 def html(text: str, status: int = 200, **kwargs: object) -> Reply:
@@ -34,14 +35,16 @@ def html(text: str, status: int = 200, **kwargs: object) -> Reply:
 class Site:
     """Start with `with Site() as site:` or start()/stop(); pages via set_page()/queue()."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.pages: dict[str, Reply] = {}
         self.queues: dict[str, deque[Reply]] = {}
         self.hits: Counter[str] = Counter()
+        self.hosts: list[str] = []  # the Host header of every request
+        self.connections = 0  # TCP connections accepted (keep-alive reuses one)
         self.not_modified: Counter[str] = Counter()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer((host, 0), self._handler())
+        self.server = ThreadingHTTPServer((host, port), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.modified: dict[str, float] = {}
@@ -95,7 +98,13 @@ class Site:
             def log_message(self, *args: object) -> None:  # keep test output quiet
                 pass
 
+            def setup(self) -> None:
+                super().setup()
+                with site.lock:
+                    site.connections += 1
+
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                site.hosts.append(self.headers.get("Host", ""))
                 reply, modified = site.next_reply(self.path)
                 if reply is None:
                     reply = html("<html><body><h1>Not Found</h1></body></html>", status=404)
@@ -121,6 +130,11 @@ class Site:
                     self.send_header(key, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(reply.body)
+                    if not reply.trickle:
+                        self.wfile.write(reply.body)
+                    for start in range(0, len(reply.body) if reply.trickle else 0, 1):
+                        self.wfile.write(reply.body[start:start + 1])
+                        self.wfile.flush()
+                        time.sleep(1 / reply.trickle)
 
         return Handler
