@@ -29,6 +29,7 @@ class Analysis:
     direction: Direction
     categories: tuple[str, ...]
     summary: str
+    suspect_capture: bool = False  # most of the policy's text is gone: a broken capture?
 
     @staticmethod
     def of(result: DiffResult) -> Analysis:
@@ -36,7 +37,7 @@ class Analysis:
         return Analysis(changes=tuple(result.changes), stats=MappingProxyType(result.stats),
                         material=result.material, severity=result.severity,
                         direction=result.direction, categories=tuple(result.categories),
-                        summary=result.summary)
+                        summary=result.summary, suspect_capture=result.suspect_capture)
 
     def result(self) -> DiffResult:
         """A DiffResult of its own (deep copy) for a renderer or the alert routing."""
@@ -49,7 +50,7 @@ class Analysis:
         return DiffResult(changes=list(self.changes), stats=dict(self.stats),
                           material=self.material, severity=self.severity,
                           direction=self.direction, categories=list(self.categories),
-                          summary=self.summary)
+                          summary=self.summary, suspect_capture=self.suspect_capture)
 
     def with_summary(self, summary: str) -> Analysis:
         return replace(self, summary=summary)

@@ -4,6 +4,8 @@ short old version never silences a material change."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from policywatch.monitor.classify import classify_diff
 from policywatch.monitor.diff import diff_texts
 
@@ -54,3 +56,22 @@ def test_short_old_version_does_not_silence_may_sell() -> None:
     new = "Privacy\n\nWe may sell your personal information to advertisers.\n" + POLICY
     result = judged(old, new)
     assert result.material and result.severity == "high"
+
+
+def test_analysis_and_diff_json_carry_the_suspect_capture_flag(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from policywatch.monitor.analysis import analyse
+    from policywatch.monitor.cli import cli
+
+    error_page = "Error 503\n\nService unavailable, please try again later.\n"
+    analysis = analyse(POLICY, error_page)
+    assert analysis.suspect_capture and analysis.to_json()["suspect_capture"] is True
+    (tmp_path / "old.md").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "new.md").write_text(error_page, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(tmp_path / "old.md"), str(tmp_path / "new.md"),
+                                      "--format", "json"])
+    document = json.loads(result.output)
+    assert document["suspect_capture"] is True and document["material"] is True
