@@ -6,6 +6,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_obj
-def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: str,
+def changes(state: CliState, names: tuple[str, ...], since: datetime | None, min_severity: str,
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
