@@ -106,7 +106,7 @@ class ChangeListing:
     material: bool
     severity: Severity
     direction: Direction
-    categories: list[str]
+    categories: tuple[str, ...]
     summary: str
     date_honesty: str | None
     old_stated_date: str | None
@@ -121,17 +121,19 @@ class StoredChange(ChangeListing):
     diff: dict[str, Any]
 
 
-_LISTING_COLUMNS = tuple(f.name for f in fields(ChangeListing))
+LISTING_COLUMNS = tuple(f.name for f in fields(ChangeListing))
 
 
-def _listing_fields(row: dict[str, Any]) -> dict[str, Any]:
-    return {**{name: row[name] for name in _LISTING_COLUMNS},
-            "categories": json.loads(row["categories"]), "material": bool(row["material"])}
+def listing_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A `changes` row (extra columns ignored) as ChangeListing's fields, JSON decoded."""
+    return {**{name: row[name] for name in LISTING_COLUMNS},
+            "categories": tuple(json.loads(row["categories"] or "[]")),
+            "material": bool(row["material"])}
 
 
 def stored_change_fields(row: dict[str, Any]) -> dict[str, Any]:
     """A `changes` row (extra columns ignored) as StoredChange's fields, JSON decoded."""
-    return {**_listing_fields(row), "diff": json.loads(row["diff"])}
+    return {**listing_fields(row), "diff": json.loads(row["diff"])}
 
 
 def policy_changes(db: sqlite_utils.Database, policy: str) -> list[StoredChange]:
@@ -174,9 +176,9 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
         where.append("COALESCE(window_end, detected_at) >= :since")
         params["since"] = since
     rows = db.query(
-        f"""SELECT {', '.join(_LISTING_COLUMNS)} FROM changes WHERE {' AND '.join(where)}
+        f"""SELECT {', '.join(LISTING_COLUMNS)} FROM changes WHERE {' AND '.join(where)}
             ORDER BY COALESCE(window_end, detected_at), id""", params)
-    return [ChangeListing(**_listing_fields(row)) for row in rows]
+    return [ChangeListing(**listing_fields(row)) for row in rows]
 
 
 def versions_first_seen(db: sqlite_utils.Database, version_ids: Sequence[int]) -> dict[int, str]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.storage.changes import LISTING_COLUMNS, ChangeListing, listing_fields
+
 
 @dataclass(frozen=True)
 class VersionMeta:
@@ -33,20 +35,9 @@ class VersionMeta:
 
 
 @dataclass(frozen=True)
-class ChangeRecord:
-    id: int
-    policy: str
-    from_version_id: int
-    to_version_id: int
-    detected_at: str
-    window_start: str | None
-    window_end: str | None
-    source: str
-    material: bool
-    severity: str
-    direction: str
-    categories: tuple[str, ...]
-    summary: str
+class ChangeRecord(ChangeListing):
+    """A change as the report lists it: the diff's size, not the diff."""
+
     diff_size: int
 
 
@@ -100,16 +91,13 @@ def report_changes(db: sqlite_utils.Database, policies: Sequence[str] | None = N
     """policy → its recorded changes, oldest first by when they happened."""
     where, params = _where_policy("policy", policies)
     rows = db.query(f"""
-        SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
-               window_end, source, material, severity, direction, categories, summary,
-               LENGTH(diff) AS diff_size
+        SELECT {', '.join(LISTING_COLUMNS)}, LENGTH(diff) AS diff_size
         FROM changes WHERE {where}
         ORDER BY policy, COALESCE(window_end, detected_at), id""", params)
     changes: dict[str, list[ChangeRecord]] = defaultdict(list)
     for row in rows:
-        changes[row["policy"]].append(ChangeRecord(**{
-            **row, "material": bool(row["material"]),
-            "categories": tuple(json.loads(row["categories"] or "[]"))}))
+        changes[row["policy"]].append(ChangeRecord(**listing_fields(row),
+                                                   diff_size=row["diff_size"]))
     return dict(changes)
 
 
