@@ -25,7 +25,9 @@ from policywatch.storage.versions import version_text_of
 
 
 @dataclass(frozen=True)
-class NewChange:
+class ChangeColumns:
+    """What every change row holds, as written (NewChange) and as read (ChangeListing)."""
+
     policy: str
     from_version_id: int
     to_version_id: int
@@ -36,8 +38,12 @@ class NewChange:
     material: bool
     severity: Severity
     direction: Direction
-    categories: Sequence[str]
+    categories: Sequence[str]  # a tuple when read
     summary: str
+
+
+@dataclass(frozen=True)
+class NewChange(ChangeColumns):
     diff: dict[str, Any]
     # What the change did to the date the policy states about itself (monitor.history.
     # stated_dates): silent | date_only | backdated | consistent, and the dates (ISO).
@@ -92,22 +98,10 @@ def record_change(db: sqlite_utils.Database, change: NewChange,
 
 
 @dataclass(frozen=True)
-class ChangeListing:
+class ChangeListing(ChangeColumns):
     """A recorded change without its diff (the diff can be large)."""
 
     id: int
-    policy: str
-    from_version_id: int
-    to_version_id: int
-    detected_at: str
-    window_start: str | None
-    window_end: str | None
-    source: Source
-    material: bool
-    severity: Severity
-    direction: Direction
-    categories: tuple[str, ...]
-    summary: str
     date_honesty: str | None
     old_stated_date: str | None
     new_stated_date: str | None

@@ -36,14 +36,19 @@ class AlertRow:
     bundle_id: int | None
 
 
-def _to_row(row: dict[str, Any]) -> AlertRow:
-    return AlertRow(
+def _row_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """An `alerts` row (extra columns ignored) as AlertRow's fields, the payload decoded."""
+    return dict(
         id=row["id"], change_id=row["change_id"], channel=row["channel"], kind=row["kind"],
         status=row["status"], attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"], created_at=row["created_at"], sent_at=row["sent_at"],
         message_id=row["message_id"], payload=json.loads(row["payload"] or "{}"),
         bundle_id=row["bundle_id"],
     )
+
+
+def _to_row(row: dict[str, Any]) -> AlertRow:
+    return AlertRow(**_row_fields(row))
 
 
 def get_alert(db: sqlite_utils.Database, alert_id: int) -> AlertRow:
@@ -207,21 +212,10 @@ def bundle_members(db: sqlite_utils.Database, bundle_id: int) -> list[AlertRow]:
 
 
 @dataclass(frozen=True)
-class AlertListing:
+class AlertListing(AlertRow):
     """An alert as `policywatch alerts` lists it, with its change's policy, severity and summary
     (None for operator notices and digests)."""
 
-    id: int
-    channel: str
-    kind: str
-    status: str
-    attempts: int
-    next_attempt_at: str | None
-    last_error: str | None
-    created_at: str
-    sent_at: str | None
-    bundle_id: int | None
-    payload: str | None  # JSON object, as stored
     policy: str | None
     severity: str | None
     summary: str | None
@@ -234,10 +228,9 @@ def list_alerts(db: sqlite_utils.Database, status: str | tuple[str, ...] | None 
     statuses = (status,) if isinstance(status, str) else status or ()
     where = f"WHERE a.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
     params: list[Any] = list(statuses)
-    return [AlertListing(**row) for row in db.query(
-        f"""SELECT a.id, a.channel, a.kind, a.status, a.attempts, a.next_attempt_at,
-            a.last_error, a.created_at, a.sent_at, a.bundle_id, a.payload,
-            c.policy, c.severity, c.summary
+    return [AlertListing(**_row_fields(row), policy=row["policy"], severity=row["severity"],
+                         summary=row["summary"]) for row in db.query(
+        f"""SELECT a.*, c.policy, c.severity, c.summary
             FROM alerts a LEFT JOIN changes c ON c.id = a.change_id {where}
             ORDER BY a.id DESC LIMIT ?""", [*params, limit])]
 

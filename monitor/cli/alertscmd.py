@@ -34,7 +34,7 @@ def _what(row: AlertListing) -> str:
     from policywatch.alerts.textsafe import strip_controls
 
     if row.kind == "operator":
-        what = "operator notice: " + str(json.loads(row.payload or "{}").get("subject", ""))
+        what = "operator notice: " + str(row.payload.get("subject", ""))
     elif row.kind == "digest":
         what = "daily digest"
     else:

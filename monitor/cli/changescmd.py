@@ -63,7 +63,8 @@ def change_document(dated: DatedChange, number_of: Callable[[str, int], int | No
     and its versions as numbers of the current timeline."""
     row = asdict(dated.change)
     from_id, to_id = row.pop("from_version_id"), row.pop("to_version_id")
-    return {**row, "date_note": dated.date_note, "from_version": number_of(row["policy"], from_id),
+    return {"id": row.pop("id"), **row, "date_note": dated.date_note,
+            "from_version": number_of(row["policy"], from_id),
             "to_version": number_of(row["policy"], to_id)}
 
 
