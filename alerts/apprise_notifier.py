@@ -41,7 +41,7 @@ def split_urls(value: str) -> list[str]:
     return [url for url in _SEPARATORS.split(value.strip()) if url]
 
 
-def _apprise() -> Any:
+def _apprise() -> Any:  # Any: the apprise module, third-party and untyped
     try:
         import apprise  # an optional extra: 25 MB with its dependencies
     except ImportError as exc:
@@ -84,6 +84,7 @@ class AppriseNotifier:
         return None
 
     def _add(self, apprise: Any, bundle: Any, url: str, what: str) -> None:
+        # Any and getattr: Apprise's module, bundle and plugins are third-party and untyped.
         plugin = apprise.Apprise.instantiate(url)
         if plugin is None:
             raise AlertError(self.channel.name, f"{what} is not a URL Apprise understands",

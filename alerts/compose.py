@@ -33,7 +33,7 @@ def _view(db: sqlite_utils.Database, watchlist: Watchlist, change_id: int) -> Ch
     row = outbox.change_for_alert(db, change_id)
     report_base = watchlist.settings.report_url
     try:
-        policy = watchlist.policy(row["policy"])
+        policy = watchlist.policy(row.policy)
     except KeyError:  # the policy left the watchlist after the change was recorded
         return change_view(row, report_base=report_base)
     return change_view(row, title=policy.display_name, url=policy.url, report_base=report_base)

@@ -8,12 +8,15 @@ escapes for its own medium.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policywatch.monitor.model import DiffResult, severity_rank
 from policywatch.monitor.report.paths import change_page_url
 
 from .textsafe import strip_controls
+
+if TYPE_CHECKING:
+    from policywatch.storage.outbox import ChangeForAlert
 
 SUBJECT_PREFIX = "[policywatch]"
 MAX_SUBJECT = 200
@@ -115,30 +118,30 @@ def unit_views(diff: dict[str, Any]) -> tuple[tuple[UnitView, ...], int]:
     return views, len(diff.get("changes") or []) - len(views)
 
 
-def change_view(row: dict[str, Any], *, title: str | None = None,
+def change_view(row: ChangeForAlert, *, title: str | None = None,
                 url: str | None = None, report_base: str | None = None) -> ChangeView:
     """A ChangeView from storage.outbox.change_for_alert's row (the policy's title and URL from
     the watchlist when it still lists the policy, else the stored capture's URL)."""
-    units, others = unit_views(row["diff"])
+    units, others = unit_views(row.diff)
     return ChangeView(
-        change_id=row["id"], policy=row["policy"], title=title or row["policy"],
-        url=url or row.get("new_url"), severity=row["severity"], direction=row["direction"],
-        categories=tuple(row["categories"]), summary=row["summary"],
-        window_start=row["window_start"], window_end=row["window_end"], source=row["source"],
-        archive_url=row.get("new_archive_url"), old_archive_url=row.get("old_archive_url"),
+        change_id=row.id, policy=row.policy, title=title or row.policy,
+        url=url or row.new_url, severity=row.severity, direction=row.direction,
+        categories=tuple(row.categories), summary=row.summary,
+        window_start=row.window_start, window_end=row.window_end, source=row.source,
+        archive_url=row.new_archive_url, old_archive_url=row.old_archive_url,
         units=units, other_changes=others, date_note=_date_note(row),
-        report_url=change_page_url(report_base, row["policy"], row["id"]) if report_base
+        report_url=change_page_url(report_base, row.policy, row.id) if report_base
         else None)
 
 
-def _date_note(row: dict[str, Any]) -> str | None:
+def _date_note(row: ChangeForAlert) -> str | None:
     """Said in an alert when the stated date did not follow the text (silent) or went back."""
     from policywatch.monitor.history.stated_dates import honesty_note
 
-    if row.get("date_honesty") not in ("silent", "backdated"):
+    if row.date_honesty not in ("silent", "backdated"):
         return None
-    note = honesty_note(row["date_honesty"], row.get("stated_date_label"),
-                        row.get("old_stated_date"), row.get("new_stated_date"))
+    note = honesty_note(row.date_honesty, row.stated_date_label,
+                        row.old_stated_date, row.new_stated_date)
     return note[:1].upper() + note[1:] + "." if note else None
 
 

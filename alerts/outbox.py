@@ -34,6 +34,7 @@ from policywatch.storage.outbox import AlertRow
 
 from .compose import compose, resolve_channel
 from .dispatchlock import dispatcher_lock
+from .message import AlertMessage
 from .notifiers import Notifier, make_notifier
 
 MAX_ATTEMPTS = 25  # about 15 hours of retries before an alert is given up as failed
@@ -138,6 +139,12 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
     if notifier is None:
         return _fail(run, row, f"alert channel {row.channel!r} is not configured",
                      count_attempt=False), waited
+    return _send_with_retries(run, notifier, row, message, waited)
+
+
+def _send_with_retries(run: _Pass, notifier: Notifier, row: AlertRow, message: AlertMessage,
+                       waited: float) -> tuple[Outcome, float]:
+    """Send the claimed row's message, retrying transient failures within the pass's bounds."""
     attempts, tries = row.attempts, 0
     while True:
         tries += 1
@@ -145,28 +152,38 @@ def _deliver(run: _Pass, notifier: Notifier | None, row: AlertRow,
             note = notifier.send(message)
         except AlertError as exc:
             attempts += 1
-            if not exc.transient:
-                return _fail(run, row, f"permanent: {exc.detail}"), waited
-            if attempts >= MAX_ATTEMPTS:
-                return _fail(run, row, f"gave up after {attempts} attempts: {exc.detail}"), waited
-            delay = (max(exc.retry_after, 1.0) if exc.retry_after is not None
-                     else backoff_delay(attempts, run.rng))
-            next_at = run.later(delay)
-            with run.lock:
-                outbox.mark_retry(run.db, row.id, next_at, f"transient: {exc.detail}")
-            if tries >= IN_PASS_TRIES or waited + delay > IN_PASS_WAIT:
-                return _outcome(row, "retrying", exc.detail, next_at), waited
-            run.sleep(delay)
-            waited += delay
-            with run.lock:
-                if not outbox.claim(run.db, row.id):
-                    return _outcome(row, "skipped", "taken by another dispatcher"), waited
+            settled, waited = _after_send_error(run, row, exc, attempts, tries, waited)
+            if settled is not None:
+                return settled, waited
         except Exception as exc:  # noqa: BLE001 - a renderer bug must not kill the pass
             return _fail(run, row, f"internal error: {type(exc).__name__}: {exc}"), waited
         else:
             with run.lock:
                 outbox.mark_sent(run.db, row.id, run.now(), note)
             return _outcome(row, "sent", note or ""), waited
+
+
+def _after_send_error(run: _Pass, row: AlertRow, exc: AlertError, attempts: int, tries: int,
+                      waited: float) -> tuple[Outcome | None, float]:
+    """Settle the row after a failed send (permanent, out of attempts, out of in-pass time), or
+    wait and claim it again: None then means send again now."""
+    if not exc.transient:
+        return _fail(run, row, f"permanent: {exc.detail}"), waited
+    if attempts >= MAX_ATTEMPTS:
+        return _fail(run, row, f"gave up after {attempts} attempts: {exc.detail}"), waited
+    delay = (max(exc.retry_after, 1.0) if exc.retry_after is not None
+             else backoff_delay(attempts, run.rng))
+    next_at = run.later(delay)
+    with run.lock:
+        outbox.mark_retry(run.db, row.id, next_at, f"transient: {exc.detail}")
+    if tries >= IN_PASS_TRIES or waited + delay > IN_PASS_WAIT:
+        return _outcome(row, "retrying", exc.detail, next_at), waited
+    run.sleep(delay)
+    waited += delay
+    with run.lock:
+        if not outbox.claim(run.db, row.id):
+            return _outcome(row, "skipped", "taken by another dispatcher"), waited
+    return None, waited
 
 
 def _run_channel(run: _Pass, notifier: Notifier | None, rows: list[AlertRow]) -> list[Outcome]:

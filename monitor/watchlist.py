@@ -273,9 +273,7 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
     name = raw.get("name")
     where = where or (f"policy '{name}'" if isinstance(name, str) else f"policy #{index}")
     count_before = len(problems.items)
-    for key in raw:
-        if key not in _POLICY_KEYS:
-            problems.add(where, key, f"unknown key (known: {', '.join(sorted(_POLICY_KEYS))})")
+    _check_policy_keys(problems, where, raw)
     if not isinstance(name, str) or not _SLUG.match(name):
         problems.add(where, "name", "is required: a slug of lower-case letters, digits, '.', "
                      f"'_' or '-'{_got(name)}")
@@ -284,25 +282,10 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
         problems.add(where, "url", f"is required: an http:// or https:// URL{_got(url)}")
     else:
         _url_safe(problems, where, url)
-    interval = settings.interval
-    if "interval" in raw:
-        try:
-            interval = parse_duration(raw["interval"])
-        except ValueError as exc:
-            problems.add(where, "interval", str(exc))
-    selector = raw.get("selector")
-    if selector is not None and _check_type(problems, where, "selector", selector, (str,)):
-        _css_ok(problems, where, "selector", selector)
-    remove = _string_list(problems, where, "remove", raw.get("remove", []))
-    for css in remove:
-        _css_ok(problems, where, "remove", css)
+    interval = _policy_interval(problems, where, raw, settings.interval)
+    selector, remove = _policy_selectors(problems, where, raw)
     tags = _string_list(problems, where, "tags", raw.get("tags", []))
-    alerts = _string_list(problems, where, "alerts", raw.get("alerts", sorted(channel_names)))
-    for channel in alerts:
-        if channel not in channel_names:
-            defined = ", ".join(sorted(channel_names)) or "none"
-            problems.add(where, "alerts", f"alert channel {channel!r} is not defined by an "
-                         f"[alerts.{channel}] table (defined: {defined})")
+    alerts = _policy_alerts(problems, where, raw, channel_names)
     wayback = _load_wayback(problems, where, raw.get("wayback", False))
     title = raw.get("title")
     if title is not None:
@@ -312,6 +295,47 @@ def _load_policy(raw: Any, index: int, settings: Settings, problems: _Problems,
     return Policy(name=str(name), url=str(url), interval=interval, selector=selector,
                   remove=remove, tags=tags, alerts=alerts, wayback=wayback,
                   title=title if isinstance(title, str) else None)
+
+
+def _check_policy_keys(problems: _Problems, where: str, raw: dict[str, Any]) -> None:
+    for key in raw:
+        if key not in _POLICY_KEYS:
+            problems.add(where, key, f"unknown key (known: {', '.join(sorted(_POLICY_KEYS))})")
+
+
+def _policy_interval(problems: _Problems, where: str, raw: dict[str, Any], default: int) -> int:
+    """The policy's own check interval, else the settings' one."""
+    if "interval" not in raw:
+        return default
+    try:
+        return parse_duration(raw["interval"])
+    except ValueError as exc:
+        problems.add(where, "interval", str(exc))
+        return default
+
+
+def _policy_selectors(problems: _Problems, where: str,
+                      raw: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
+    """The `selector` to keep (as written, checked) and the `remove` selectors to drop."""
+    selector = raw.get("selector")
+    if selector is not None and _check_type(problems, where, "selector", selector, (str,)):
+        _css_ok(problems, where, "selector", selector)
+    remove = _string_list(problems, where, "remove", raw.get("remove", []))
+    for css in remove:
+        _css_ok(problems, where, "remove", css)
+    return selector, remove
+
+
+def _policy_alerts(problems: _Problems, where: str, raw: dict[str, Any],
+                   channel_names: set[str]) -> tuple[str, ...]:
+    """The channels the policy alerts (every defined one by default); each must be defined."""
+    alerts = _string_list(problems, where, "alerts", raw.get("alerts", sorted(channel_names)))
+    for channel in alerts:
+        if channel not in channel_names:
+            defined = ", ".join(sorted(channel_names)) or "none"
+            problems.add(where, "alerts", f"alert channel {channel!r} is not defined by an "
+                         f"[alerts.{channel}] table (defined: {defined})")
+    return alerts
 
 
 def _load_channel(name: str, raw: Any, problems: _Problems,
@@ -330,25 +354,14 @@ def _load_channel(name: str, raw: Any, problems: _Problems,
     if kind not in CHANNEL_TYPES:
         problems.add(where, "type", f"must be one of {', '.join(CHANNEL_TYPES)}{_got(kind)}")
         return None
-    for key in raw:
-        if key in SECRET_KEYS:
-            problems.add(where, key, "secrets never go in the watchlist: put it in an environment"
-                         f" variable and name that variable with '{SECRET_KEYS[key]}'")
-        elif key not in _CHANNEL_COMMON | CHANNEL_KEYS[kind]:
-            known = ", ".join(sorted(_CHANNEL_COMMON | CHANNEL_KEYS[kind]))
-            problems.add(where, key, f"unknown key for a {kind} channel (known: {known})")
+    _check_channel_keys(problems, where, raw, kind)
     min_severity = raw.get("min_severity", "medium")
     if min_severity not in SEVERITIES:
         problems.add(where, "min_severity",
                      f"must be one of {', '.join(SEVERITIES)} (got {min_severity!r})")
     categories = _string_list(problems, where, "categories", raw.get("categories", []))
     _check_channel_categories(problems, where, categories)
-    digest = raw.get("digest")
-    if digest not in (None, "daily"):
-        problems.add(where, "digest", f"must be \"daily\" or absent (got {digest!r})")
-    hour = raw.get("digest_hour", 9)
-    if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
-        problems.add(where, "digest_hour", f"must be an hour from 0 to 23 (got {hour!r})")
+    digest, hour = _channel_digest(problems, where, raw)
     validator = CHANNEL_VALIDATORS.get(kind)
     if validator:
         validator(raw, where, problems.add)
@@ -359,6 +372,31 @@ def _load_channel(name: str, raw: Any, problems: _Problems,
     return AlertChannel(name=name, type=kind, min_severity=min_severity, categories=categories,
                         digest=digest, digest_hour=hour, options=options,
                         allow_private_address=private)
+
+
+def _check_channel_keys(problems: _Problems, where: str, raw: dict[str, Any], kind: str) -> None:
+    """No secret in the file, and only the keys this kind of channel knows."""
+    known = _CHANNEL_COMMON | CHANNEL_KEYS[kind]
+    for key in raw:
+        if key in SECRET_KEYS:
+            problems.add(where, key, "secrets never go in the watchlist: put it in an environment"
+                         f" variable and name that variable with '{SECRET_KEYS[key]}'")
+        elif key not in known:
+            problems.add(where, key, f"unknown key for a {kind} channel "
+                         f"(known: {', '.join(sorted(known))})")
+
+
+def _channel_digest(problems: _Problems, where: str,
+                    raw: dict[str, Any]) -> tuple[str | None, int]:
+    """`digest` ("daily" or absent) and `digest_hour` (0-23, 9 by default), as written; the
+    caller builds no channel when a problem was added."""
+    digest = raw.get("digest")
+    if digest not in (None, "daily"):
+        problems.add(where, "digest", f"must be \"daily\" or absent (got {digest!r})")
+    hour = raw.get("digest_hour", 9)
+    if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
+        problems.add(where, "digest_hour", f"must be an hour from 0 to 23 (got {hour!r})")
+    return digest, hour
 
 
 def _check_channel_categories(problems: _Problems, where: str, categories: tuple[str, ...]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlite_utils
@@ -25,7 +25,9 @@ from policywatch.storage.versions import version_text_of
 
 
 @dataclass(frozen=True)
-class NewChange:
+class ChangeColumns:
+    """What every change row holds, as written (NewChange) and as read (ChangeListing)."""
+
     policy: str
     from_version_id: int
     to_version_id: int
@@ -36,8 +38,12 @@ class NewChange:
     material: bool
     severity: Severity
     direction: Direction
-    categories: Sequence[str]
+    categories: Sequence[str]  # a tuple when read
     summary: str
+
+
+@dataclass(frozen=True)
+class NewChange(ChangeColumns):
     diff: dict[str, Any]
     # What the change did to the date the policy states about itself (monitor.history.
     # stated_dates): silent | date_only | backdated | consistent, and the dates (ISO).
@@ -91,16 +97,41 @@ def record_change(db: sqlite_utils.Database, change: NewChange,
     return change_id
 
 
-def _decode(row: dict[str, Any]) -> dict[str, Any]:
-    row["categories"] = json.loads(row["categories"])
-    row["diff"] = json.loads(row["diff"])
-    row["material"] = bool(row["material"])
-    return row
+@dataclass(frozen=True)
+class ChangeListing(ChangeColumns):
+    """A recorded change without its diff (the diff can be large)."""
+
+    id: int
+    date_honesty: str | None
+    old_stated_date: str | None
+    new_stated_date: str | None
+    stated_date_label: str | None
 
 
+@dataclass(frozen=True)
+class StoredChange(ChangeListing):
+    """A recorded change with its diff (the JSON document monitor.diff wrote)."""
 
-def policy_changes(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
-    return [_decode(row) for row in db.query(
+    diff: dict[str, Any]
+
+
+LISTING_COLUMNS = tuple(f.name for f in fields(ChangeListing))
+
+
+def listing_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A `changes` row (extra columns ignored) as ChangeListing's fields, JSON decoded."""
+    return {**{name: row[name] for name in LISTING_COLUMNS},
+            "categories": tuple(json.loads(row["categories"] or "[]")),
+            "material": bool(row["material"])}
+
+
+def stored_change_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A `changes` row (extra columns ignored) as StoredChange's fields, JSON decoded."""
+    return {**listing_fields(row), "diff": json.loads(row["diff"])}
+
+
+def policy_changes(db: sqlite_utils.Database, policy: str) -> list[StoredChange]:
+    return [StoredChange(**stored_change_fields(row)) for row in db.query(
         "SELECT * FROM changes WHERE policy = ? ORDER BY window_end, id", [policy])]
 
 
@@ -125,7 +156,7 @@ def last_change(db: sqlite_utils.Database, policy: str) -> LastChange | None:
 
 
 def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
-                 since: str | None = None, min_rank: int = 0) -> list[dict[str, Any]]:
+                 since: str | None = None, min_rank: int = 0) -> list[ChangeListing]:
     """Changes of these policies (all when none is named), oldest first by when they happened,
     with at least the given severity rank (0 none … 3 high) and, with `since`, no older than it.
     The diff is left out: it can be large."""
@@ -139,13 +170,9 @@ def list_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
         where.append("COALESCE(window_end, detected_at) >= :since")
         params["since"] = since
     rows = db.query(
-        f"""SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
-            window_end, source, material, severity, direction, categories, summary,
-            date_honesty, old_stated_date, new_stated_date, stated_date_label
-            FROM changes WHERE {' AND '.join(where)}
+        f"""SELECT {', '.join(LISTING_COLUMNS)} FROM changes WHERE {' AND '.join(where)}
             ORDER BY COALESCE(window_end, detected_at), id""", params)
-    return [{**row, "categories": json.loads(row["categories"]),
-             "material": bool(row["material"])} for row in rows]
+    return [ChangeListing(**listing_fields(row)) for row in rows]
 
 
 def versions_first_seen(db: sqlite_utils.Database, version_ids: Sequence[int]) -> dict[int, str]:
@@ -156,10 +183,21 @@ def versions_first_seen(db: sqlite_utils.Database, version_ids: Sequence[int]) -
     marks = ", ".join("?" * len(ids))
     rows = db.execute(f"SELECT id, first_seen FROM versions WHERE id IN ({marks})", ids)
     return {int(row[0]): str(row[1]) for row in rows}
+@dataclass(frozen=True)
+class UndatedChange:
+    """What working out a change's stated-date verdict needs: both texts, the material verdict
+    and the change units' (old, new) texts."""
+
+    id: int
+    material: bool
+    old_text: str
+    new_text: str
+    units: list[tuple[str | None, str | None]]
+
+
 def changes_without_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()
-                                 ) -> list[dict[str, Any]]:
-    """Changes recorded before stated dates were worked out: id, both texts, the material
-    verdict and the change units' (old, new) texts."""
+                                 ) -> list[UndatedChange]:
+    """Changes recorded before stated dates were worked out."""
     where, params = "c.date_honesty IS NULL", list(policies)
     if policies:
         where += f" AND c.policy IN ({', '.join('?' for _ in policies)})"
@@ -170,10 +208,10 @@ def changes_without_date_honesty(db: sqlite_utils.Database, policies: Sequence[s
     out = []
     for row in rows:
         units = json.loads(row.pop("diff")).get("changes") or []
-        out.append({"id": row["id"], "material": bool(row["material"]),
-                    "old_text": version_text_of(db, row["old_sha"]),
-                    "new_text": version_text_of(db, row["new_sha"]),
-                    "units": [(u.get("old"), u.get("new")) for u in units]})
+        out.append(UndatedChange(id=row["id"], material=bool(row["material"]),
+                                 old_text=version_text_of(db, row["old_sha"]),
+                                 new_text=version_text_of(db, row["new_sha"]),
+                                 units=[(u.get("old"), u.get("new")) for u in units]))
     return out
 
 

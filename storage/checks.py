@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
 
 import sqlite_utils
 
@@ -37,10 +36,23 @@ def record_check(db: sqlite_utils.Database, check: CheckRecord) -> int:
     return int(cursor.lastrowid or 0)
 
 
-def recent_checks(db: sqlite_utils.Database, policy: str, limit: int = 20) -> list[dict[str, Any]]:
-    return list(db.query(
-        "SELECT * FROM checks WHERE policy = ? ORDER BY started_at DESC, id DESC LIMIT ?",
-        [policy, limit]))
+@dataclass(frozen=True)
+class StoredCheck(CheckRecord):
+    """A recorded check attempt (CheckRecord as stored, with its row id)."""
+
+    id: int = 0
+
+
+_CHECK_COLUMNS = ", ".join(f.name for f in fields(StoredCheck))
+
+
+def recent_checks(db: sqlite_utils.Database, policy: str, limit: int = 20) -> list[StoredCheck]:
+    """The policy's latest check attempts, newest first."""
+    return [StoredCheck(**{**row, "transient": None if row["transient"] is None
+                           else bool(row["transient"])})
+            for row in db.query(
+                f"""SELECT {_CHECK_COLUMNS} FROM checks WHERE policy = ?
+                    ORDER BY started_at DESC, id DESC LIMIT ?""", [policy, limit])]
 
 
 @dataclass(frozen=True)

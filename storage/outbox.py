@@ -16,6 +16,7 @@ import sqlite_utils
 
 from policywatch.monitor import model
 from policywatch.monitor.errors import NotFound, StorageError
+from policywatch.storage.changes import StoredChange, stored_change_fields
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,19 @@ class AlertRow:
     bundle_id: int | None
 
 
-def _to_row(row: dict[str, Any]) -> AlertRow:
-    return AlertRow(
+def _row_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """An `alerts` row (extra columns ignored) as AlertRow's fields, the payload decoded."""
+    return dict(
         id=row["id"], change_id=row["change_id"], channel=row["channel"], kind=row["kind"],
         status=row["status"], attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"], created_at=row["created_at"], sent_at=row["sent_at"],
         message_id=row["message_id"], payload=json.loads(row["payload"] or "{}"),
         bundle_id=row["bundle_id"],
     )
+
+
+def _to_row(row: dict[str, Any]) -> AlertRow:
+    return AlertRow(**_row_fields(row))
 
 
 def get_alert(db: sqlite_utils.Database, alert_id: int) -> AlertRow:
@@ -205,19 +211,28 @@ def bundle_members(db: sqlite_utils.Database, bundle_id: int) -> list[AlertRow]:
         "SELECT * FROM alerts WHERE bundle_id = ? ORDER BY created_at, id", [bundle_id])]
 
 
+@dataclass(frozen=True)
+class AlertListing(AlertRow):
+    """An alert as `policywatch alerts` lists it, with its change's policy, severity and summary
+    (None for operator notices and digests)."""
+
+    policy: str | None
+    severity: str | None
+    summary: str | None
+
+
 def list_alerts(db: sqlite_utils.Database, status: str | tuple[str, ...] | None = None,
-                limit: int = 50) -> list[dict[str, Any]]:
+                limit: int = 50) -> list[AlertListing]:
     """Alerts newest first (in one status or any of several) with their change's policy,
     severity and summary, for listing."""
     statuses = (status,) if isinstance(status, str) else status or ()
     where = f"WHERE a.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
     params: list[Any] = list(statuses)
-    return list(db.query(
-        f"""SELECT a.id, a.channel, a.kind, a.status, a.attempts, a.next_attempt_at,
-            a.last_error, a.created_at, a.sent_at, a.bundle_id, a.payload,
-            c.policy, c.severity, c.summary
+    return [AlertListing(**_row_fields(row), policy=row["policy"], severity=row["severity"],
+                         summary=row["summary"]) for row in db.query(
+        f"""SELECT a.*, c.policy, c.severity, c.summary
             FROM alerts a LEFT JOIN changes c ON c.id = a.change_id {where}
-            ORDER BY a.id DESC LIMIT ?""", [*params, limit]))
+            ORDER BY a.id DESC LIMIT ?""", [*params, limit])]
 
 
 def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -225,7 +240,16 @@ def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
         "SELECT status, COUNT(*) FROM alerts GROUP BY status")}
 
 
-def change_for_alert(db: sqlite_utils.Database, change_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ChangeForAlert(StoredChange):
+    """A change with what a message needs besides it: the captures' URLs."""
+
+    new_url: str | None
+    new_archive_url: str | None
+    old_archive_url: str | None
+
+
+def change_for_alert(db: sqlite_utils.Database, change_id: int) -> ChangeForAlert:
     """The change with what a message needs besides the diff: the captures' URLs."""
     rows = list(db.query(
         """SELECT c.*, sn.final_url AS new_url, sn.archive_url AS new_archive_url,
@@ -239,7 +263,6 @@ def change_for_alert(db: sqlite_utils.Database, change_id: int) -> dict[str, Any
     if not rows:
         raise NotFound(f"change #{change_id} does not exist")
     row = rows[0]
-    row["categories"] = json.loads(row["categories"])
-    row["diff"] = json.loads(row["diff"])
-    row["material"] = bool(row["material"])
-    return row
+    return ChangeForAlert(**stored_change_fields(row), new_url=row["new_url"],
+                          new_archive_url=row["new_archive_url"],
+                          old_archive_url=row["old_archive_url"])

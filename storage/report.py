@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
+from policywatch.storage.changes import LISTING_COLUMNS, ChangeListing, listing_fields
+
 
 @dataclass(frozen=True)
 class VersionMeta:
@@ -33,20 +35,9 @@ class VersionMeta:
 
 
 @dataclass(frozen=True)
-class ChangeRecord:
-    id: int
-    policy: str
-    from_version_id: int
-    to_version_id: int
-    detected_at: str
-    window_start: str | None
-    window_end: str | None
-    source: str
-    material: bool
-    severity: str
-    direction: str
-    categories: tuple[str, ...]
-    summary: str
+class ChangeRecord(ChangeListing):
+    """A change as the report lists it: the diff's size, not the diff."""
+
     diff_size: int
 
 
@@ -78,11 +69,11 @@ def report_versions(db: sqlite_utils.Database, policies: Sequence[str] | None = 
                     ) -> dict[str, list[VersionMeta]]:
     """policy → its current timeline (oldest first), numbered like `storage.versions`."""
     where, params = _where_policy("v.policy", policies)
-    rows = db.execute(f"""
+    rows = db.query(f"""
         SELECT v.id, v.policy,
                ROW_NUMBER() OVER (PARTITION BY v.policy ORDER BY v.first_seen, v.id) AS number,
                v.first_seen, v.last_seen, v.source, v.archive_timestamp, v.chars, v.norm_hash,
-               s.archive_url, s.final_url
+               s.archive_url AS capture_url, s.final_url AS page_url
         FROM versions v
         JOIN (SELECT policy, MAX(generation) AS generation FROM versions GROUP BY policy) g
           ON g.policy = v.policy AND g.generation = v.generation
@@ -91,7 +82,7 @@ def report_versions(db: sqlite_utils.Database, policies: Sequence[str] | None = 
         ORDER BY v.policy, number""", params)
     timelines: dict[str, list[VersionMeta]] = defaultdict(list)
     for row in rows:
-        timelines[row[1]].append(VersionMeta(*row))
+        timelines[row["policy"]].append(VersionMeta(**row))
     return dict(timelines)
 
 
@@ -99,18 +90,14 @@ def report_changes(db: sqlite_utils.Database, policies: Sequence[str] | None = N
                    ) -> dict[str, list[ChangeRecord]]:
     """policy → its recorded changes, oldest first by when they happened."""
     where, params = _where_policy("policy", policies)
-    rows = db.execute(f"""
-        SELECT id, policy, from_version_id, to_version_id, detected_at, window_start,
-               window_end, source, material, severity, direction, categories, summary,
-               LENGTH(diff)
+    rows = db.query(f"""
+        SELECT {', '.join(LISTING_COLUMNS)}, LENGTH(diff) AS diff_size
         FROM changes WHERE {where}
         ORDER BY policy, COALESCE(window_end, detected_at), id""", params)
     changes: dict[str, list[ChangeRecord]] = defaultdict(list)
     for row in rows:
-        values = list(row)
-        values[8] = bool(values[8])
-        values[11] = tuple(json.loads(values[11] or "[]"))
-        changes[row[1]].append(ChangeRecord(*values))
+        changes[row["policy"]].append(ChangeRecord(**listing_fields(row),
+                                                   diff_size=row["diff_size"]))
     return dict(changes)
 
 
@@ -131,11 +118,12 @@ def report_last_checks(db: sqlite_utils.Database, policies: Sequence[str] | None
                                          ORDER BY started_at DESC, id DESC) AS rank
             FROM checks WHERE {where})
         WHERE rank = 1""", params)
-    return {row[0]: CheckMeta(row[1], row[2], row[3], row[4],
-                              None if row[5] is None else bool(row[5])) for row in rows}
+    return {row[0]: CheckMeta(started_at=row[1], outcome=row[2], reason=row[3], detail=row[4],
+                              transient=None if row[5] is None else bool(row[5]))
+            for row in rows}
 
 
 def report_suspects(db: sqlite_utils.Database) -> dict[str, SuspectMeta]:
     """policy → the suspect extraction held for it, if any."""
-    return {row[0]: SuspectMeta(row[1], int(row[2])) for row in db.execute(
+    return {row[0]: SuspectMeta(first_seen=row[1], seen_count=int(row[2])) for row in db.execute(
         "SELECT policy, first_seen, seen_count FROM suspects")}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
 
 import sqlite_utils
 
@@ -63,22 +62,45 @@ def snapshot_body(db: sqlite_utils.Database, snapshot_id: int) -> bytes:
     return blobstore.get(db, "blobs", str(row[0]))
 
 
-def get_snapshot(db: sqlite_utils.Database, snapshot_id: int) -> dict[str, Any]:
-    rows = list(db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
+@dataclass(frozen=True)
+class StoredSnapshot:
+    """A snapshot row as stored; the body is in the blob store (snapshot_body)."""
+
+    id: int
+    policy: str
+    blob_sha256: str
+    requested_url: str
+    final_url: str
+    status: int | None
+    content_type: str | None
+    headers: str  # JSON object, as recorded
+    fetched_at: str
+    source: str  # live | archive
+    archive_timestamp: str | None
+    archive_digest: str | None
+    archive_url: str | None
+
+
+_SNAPSHOT_COLUMNS = ", ".join(f"s.{f.name}" for f in fields(StoredSnapshot))
+
+
+def get_snapshot(db: sqlite_utils.Database, snapshot_id: int) -> StoredSnapshot:
+    rows = list(db.query(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots s WHERE s.id = ?",
+                         [snapshot_id]))
     if not rows:
         raise NotFound(f"snapshot {snapshot_id} does not exist")
-    return rows[0]
+    return StoredSnapshot(**rows[0])
 
 
-def policy_snapshots(db: sqlite_utils.Database, policy: str) -> list[dict[str, Any]]:
+def policy_snapshots(db: sqlite_utils.Database, policy: str) -> list[StoredSnapshot]:
     """Every successful snapshot of a policy, in the order it was seen (archive captures by
     capture time), for re-extraction."""
-    return list(db.query(
-        """SELECT s.* FROM snapshots s
+    return [StoredSnapshot(**row) for row in db.query(
+        f"""SELECT {_SNAPSHOT_COLUMNS} FROM snapshots s
            WHERE s.policy = ? AND (s.status IS NULL OR s.status BETWEEN 200 AND 299)
            ORDER BY s.fetched_at, s.id""",
         [policy],
-    ))
+    )]
 
 
 def blob_stats(db: sqlite_utils.Database) -> dict[str, int]:

@@ -149,10 +149,10 @@ def dump(db: Any, policy: str) -> dict[str, Any]:
     return {
         "versions": [(v.norm_hash, v.first_seen, v.last_seen, v.source, v.archive_timestamp,
                       v.chars) for v in versions],
-        "changes": sorted((hashes.get(c["from_version_id"]), hashes.get(c["to_version_id"]),
-                           c["window_start"], c["window_end"], c["source"])
+        "changes": sorted((hashes.get(c.from_version_id), hashes.get(c.to_version_id),
+                           c.window_start, c.window_end, c.source)
                           for c in policy_changes(db, policy)),
-        "snapshots": sorted((s["archive_timestamp"], s["archive_digest"], s["blob_sha256"])
+        "snapshots": sorted((s.archive_timestamp, s.archive_digest, s.blob_sha256)
                             for s in policy_snapshots(db, policy)),
         # stored/duplicate only say which capture of a digest was the one downloaded.
         "captures": [(c.timestamp, c.digest, "placed" if c.status in ("stored", "duplicate")
@@ -196,11 +196,11 @@ def test_texts_that_come_back_are_separate_versions_downloaded_once(archive: Arc
 def test_changes_carry_dating_windows_and_never_alert(env: Env) -> None:
     env.run()
     runs = expected_timeline(history("contrib", "Xanga"), env.plan)
-    changes = sorted(policy_changes(env.ctx.db, "pol"), key=lambda c: c["window_end"])
-    assert [(c["window_start"], c["window_end"]) for c in changes] == \
+    changes = sorted(policy_changes(env.ctx.db, "pol"), key=lambda c: c.window_end)
+    assert [(c.window_start, c.window_end) for c in changes] == \
         [(old[3], new[2]) for old, new in itertools.pairwise(runs)]
-    assert {c["source"] for c in changes} == {"archive"}
-    assert all(c["detected_at"] == c["window_end"] for c in changes)
+    assert {c.source for c in changes} == {"archive"}
+    assert all(c.detected_at == c.window_end for c in changes)
     assert list_alerts(env.ctx.db) == []
 
 

@@ -70,7 +70,7 @@ def test_fault(archive: ArchiveServer, tmp_path: Path, name: str) -> None:
 
 def assert_nothing_stored_twice(env: Env) -> None:
     assert set(env.archive.downloads.values()) == {1}
-    snapshots = [(s["archive_timestamp"], s["archive_digest"])
+    snapshots = [(s.archive_timestamp, s.archive_digest)
                  for s in policy_snapshots(env.ctx.db, "pol")]
     assert len(snapshots) == len(set(snapshots))
     with_bytes = [c for c in archive_store.all_captures(env.ctx.db, "pol") if c.snapshot_id]

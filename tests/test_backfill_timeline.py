@@ -83,7 +83,7 @@ def assert_consistent(live: Live) -> None:
     versions = timeline(live.ctx.db, "pol")
     for old, new in itertools.pairwise(versions):
         assert old.last_seen <= new.first_seen and old.norm_hash != new.norm_hash
-    changes = {(c["from_version_id"], c["to_version_id"]): (c["window_start"], c["window_end"])
+    changes = {(c.from_version_id, c.to_version_id): (c.window_start, c.window_end)
                for c in policy_changes(live.ctx.db, "pol")}
     assert changes == {(old.id, new.id): (old.last_seen, new.first_seen)
                        for old, new in itertools.pairwise(versions)}
@@ -114,7 +114,7 @@ def test_archive_versions_come_before_a_newer_live_version(live: Live) -> None:
     assert [v.source for v in versions] == ["archive"] * 5 + ["live"]
     assert versions[-1].norm_hash == page_key(newer) and versions[-1].first_seen == iso(NOW)
     assert_consistent(live)
-    assert {c["source"] for c in policy_changes(live.ctx.db, "pol")} == {"archive"}
+    assert {c.source for c in policy_changes(live.ctx.db, "pol")} == {"archive"}
     assert list_alerts(live.ctx.db) == []
 
 

@@ -72,7 +72,7 @@ def test_backfilled_history_blames_to_capture_timestamps(archive: ArchiveServer,
     assert backfill_policy(ctx, policy).failed == []
     changes = policy_changes(ctx.db, "pol")
     assert len(changes) == len(texts) - 1
-    assert {c["date_honesty"] for c in changes} == {"consistent"}  # it states no date
+    assert {c.date_honesty for c in changes} == {"consistent"}  # it states no date
     result = blame_policy(ctx.db, "pol")
     assert result.timeline_length == len(texts)
     first = [captures[0].timestamp for captures in plan]  # the first capture of each text

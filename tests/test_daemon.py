@@ -229,7 +229,7 @@ def test_shutdown_records_the_checks_it_interrupts(tmp_path: Path) -> None:
         release.set()
     assert [r.task.policy for r in interrupted] == ["slow"]
     rows = recent_checks(open_db(wl.settings.database), "slow")
-    assert rows[0]["outcome"] == "interrupted" and rows[0]["reason"] == "shutdown"
+    assert rows[0].outcome == "interrupted" and rows[0].reason == "shutdown"
     assert "slow" not in last_completed_check_times(open_db(wl.settings.database))
     assert not daemon.runner.submit("quick", "b.test")  # nothing starts after a shutdown
 
@@ -248,8 +248,8 @@ def test_a_crashing_check_is_recorded_and_the_others_go_on(tmp_path: Path,
     db = open_db(wl.settings.database)
     wait_until(lambda: bool(recent_checks(db, "bad")) and checks.count("good") == 1)
     row = recent_checks(db, "bad")[0]
-    assert (row["outcome"], row["reason"]) == ("failed", "internal_error")
-    assert "RuntimeError: boom" in row["detail"]
+    assert (row.outcome, row.reason) == ("failed", "internal_error")
+    assert "RuntimeError: boom" in row.detail
     failures = daemon.metrics.registry.get_sample_value(
         "policywatch_check_failures_total", {"reason": "internal_error"})
     assert failures == 1

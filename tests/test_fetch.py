@@ -107,11 +107,11 @@ def test_failure_is_recorded_and_isolated(name: str, tmp_path: Path) -> None:
 
     assert result.outcome == case["outcome"], result
     rows = recent_checks(ctx.db, "broken")
-    assert len(rows) == 1 and rows[0]["outcome"] == case["outcome"]
+    assert len(rows) == 1 and rows[0].outcome == case["outcome"]
     if case["outcome"] == "failed":
         assert result.reason == case["reason"], result
-        assert rows[0]["reason"] == case["reason"] and rows[0]["detail"]
-        assert bool(rows[0]["transient"]) is case["transient"]
+        assert rows[0].reason == case["reason"] and rows[0].detail
+        assert bool(rows[0].transient) is case["transient"]
         assert timeline(ctx.db, "broken") == []
     if "waits" in case:
         assert ctx.sleep.waits == case["waits"]  # type: ignore[attr-defined]

@@ -37,7 +37,7 @@ def test_a_trickling_body_times_out_at_the_deadline(tmp_path: Path) -> None:
     assert (result.outcome, result.reason, result.transient) == ("failed", "timeout", True)
     assert "took longer than 1.5 s" in str(result.detail)
     assert elapsed < 3 * TIMEOUT + 3.0  # the deadline, plus one read and a loaded machine
-    assert recent_checks(ctx.db, "slow")[0]["reason"] == "timeout"
+    assert recent_checks(ctx.db, "slow")[0].reason == "timeout"
 
 
 def test_a_body_that_stops_arriving_times_out_on_the_socket(tmp_path: Path) -> None:

@@ -256,8 +256,8 @@ def test_redirect_is_followed_and_the_final_url_recorded(seeded: tuple) -> None:
     result = check(ctx, moved)
     assert result.outcome == "first_version"
     snapshot = get_snapshot(ctx.db, timeline(ctx.db, "seed2")[0].snapshot_id)
-    assert snapshot["requested_url"] == site.url("/old-privacy")
-    assert snapshot["final_url"] == site.url(paths["seed2"])
+    assert snapshot.requested_url == site.url("/old-privacy")
+    assert snapshot.final_url == site.url(paths["seed2"])
 
 
 def test_config_from_environment_and_reextract_command(seeded: tuple,

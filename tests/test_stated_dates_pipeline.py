@@ -56,8 +56,8 @@ def test_a_silent_change_is_stored_and_said_in_every_channel(env: tuple) -> None
     ctx, site, _ = env
     run_checks(ctx, site, SELLING)
     [change] = policy_changes(ctx.db, "northwind")
-    assert (change["date_honesty"], change["old_stated_date"], change["new_stated_date"],
-            change["stated_date_label"]) == ("silent", "2024-03-01", "2024-03-01",
+    assert (change.date_honesty, change.old_stated_date, change.new_stated_date,
+            change.stated_date_label) == ("silent", "2024-03-01", "2024-03-01",
                                              "Last updated")
     [alert_id] = change_alert_ids(ctx)
     message = compose(ctx.db, ctx.watchlist, get_alert(ctx.db, alert_id))
@@ -70,7 +70,7 @@ def test_a_date_only_change_is_recorded_and_never_alerts(env: tuple) -> None:
     ctx, site, _ = env
     run_checks(ctx, site, SELLING, REDATED)
     changes = policy_changes(ctx.db, "northwind")
-    assert [c["date_honesty"] for c in changes] == ["silent", "date_only"]
+    assert [c.date_honesty for c in changes] == ["silent", "date_only"]
     assert len(change_alert_ids(ctx)) == 1  # the sale only
     assert [(n, d.iso() if d else None) for n, d in version_stated_dates(ctx.db, "northwind")] \
         == [(1, "2024-03-01"), (2, "2024-03-01"), (3, "2024-04-09")]

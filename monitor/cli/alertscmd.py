@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import click
@@ -15,38 +16,43 @@ from policywatch.monitor.watchlist import Watchlist, load_watchlist
 
 from .root import CliState, UsageProblem, WorkFailed
 
+if TYPE_CHECKING:
+    import sqlite_utils
 
-def _open(state: CliState) -> tuple[Watchlist, Any]:
+    from policywatch.storage.outbox import AlertListing
+
+
+def _open(state: CliState) -> tuple[Watchlist, sqlite_utils.Database]:
     from policywatch.storage.db import open_db
 
     watchlist = load_watchlist(state.config_path)
     return watchlist, open_db(watchlist.settings.database)
 
 
-def _what(row: dict[str, Any]) -> str:
+def _what(row: AlertListing) -> str:
     """What an alert is about, in a few words."""
     from policywatch.alerts.textsafe import strip_controls
 
-    if row["kind"] == "operator":
-        what = "operator notice: " + str(json.loads(row["payload"] or "{}").get("subject", ""))
-    elif row["kind"] == "digest":
+    if row.kind == "operator":
+        what = "operator notice: " + str(row.payload.get("subject", ""))
+    elif row.kind == "digest":
         what = "daily digest"
     else:
-        what = f"{row['policy']} {str(row['severity']).upper()}: {row['summary']}"
+        what = f"{row.policy} {str(row.severity).upper()}: {row.summary}"
     return strip_controls(what)
 
 
-def _describe_row(row: dict[str, Any]) -> str:
+def _describe_row(row: AlertListing) -> str:
     from policywatch.alerts.textsafe import strip_controls
 
     what = _what(row)
-    when = (f"sent {row['sent_at']}" if row["sent_at"] else
-            f"next attempt {row['next_attempt_at']}" if row["status"] == "pending" else "")
-    bundle = f" (in digest #{row['bundle_id']})" if row["bundle_id"] else ""
-    line = (f"#{row['id']:<5} {row['status']:<8} {row['channel']:<16} {what}"
-            f"{bundle}  attempts={row['attempts']} {when}")
-    if row["last_error"] and row["status"] != "sent":
-        line += "\n       " + strip_controls(str(row["last_error"]))[:300]
+    when = (f"sent {row.sent_at}" if row.sent_at else
+            f"next attempt {row.next_attempt_at}" if row.status == "pending" else "")
+    bundle = f" (in digest #{row.bundle_id})" if row.bundle_id else ""
+    line = (f"#{row.id:<5} {row.status:<8} {row.channel:<16} {what}"
+            f"{bundle}  attempts={row.attempts} {when}")
+    if row.last_error and row.status != "sent":
+        line += "\n       " + strip_controls(str(row.last_error))[:300]
     return line
 
 
@@ -56,6 +62,12 @@ FILTERS: dict[str, tuple[str, ...]] = {"pending": ("pending", "sending", "digest
                                        "failed": ("failed",)}
 JSON_FIELDS = ("id", "status", "kind", "channel", "policy", "severity", "summary", "attempts",
                "created_at", "next_attempt_at", "sent_at", "bundle_id", "last_error")
+
+
+def _alert_document(row: AlertListing) -> dict[str, Any]:
+    """The alert as `--format json` prints it."""
+    fields = asdict(row)
+    return {**{key: fields[key] for key in JSON_FIELDS}, "about": _what(row)}
 
 
 def _header(counts: dict[str, int], shown: int, which: str | None) -> str:
@@ -96,8 +108,7 @@ def alerts_group(ctx: click.Context, which: str | None, limit: int, fmt: str) ->
     rows = list_alerts(db, FILTERS[which] if which else None, limit)
     counts = status_counts(db)
     if fmt == "json":
-        alerts = [{**{key: row[key] for key in JSON_FIELDS}, "about": _what(row)}
-                  for row in rows]
+        alerts = [_alert_document(row) for row in rows]
         click.echo(json.dumps({"counts": counts, "alerts": alerts}, indent=2,
                               ensure_ascii=False))
         return

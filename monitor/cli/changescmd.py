@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from policywatch.monitor.model import SEVERITIES
 
 from .root import CliState
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from policywatch.monitor.history.stated_dates import DatedChange
+    from policywatch.storage.changes import ChangeListing
 
 
 @click.command()
@@ -23,7 +31,7 @@ from .root import CliState
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.pass_obj
-def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: str,
+def changes(state: CliState, names: tuple[str, ...], since: datetime | None, min_severity: str,
             fmt: str) -> None:
     """List recorded changes, oldest first: dating window, severity, direction, categories and
     summary. `policywatch diff NAME@N NAME@M` shows one in full."""
@@ -36,12 +44,10 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
     watchlist = watchlist_of(state)
     selected = [p.name for p in select_policies(watchlist, names)]
     db = open_db(watchlist.settings.database)
-    rows = dated_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
-                         min_rank=severity_rank(min_severity))
-    number_of = current_numbers(db, rows)
-    for row in rows:
-        row["from_version"] = number_of(row["policy"], row.pop("from_version_id"))
-        row["to_version"] = number_of(row["policy"], row.pop("to_version_id"))
+    dated = dated_changes(db, selected, since=since.strftime("%Y-%m-%d") if since else None,
+                          min_rank=severity_rank(min_severity))
+    number_of = current_numbers(db, [d.change for d in dated])
+    rows = [change_document(d, number_of) for d in dated]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -51,18 +57,31 @@ def changes(state: CliState, names: tuple[str, ...], since: Any, min_severity: s
         click.echo(describe_change(row))
 
 
-def current_numbers(db: Any, rows: list[dict[str, Any]]) -> Callable[[str, int], int | None]:
+def change_document(dated: DatedChange, number_of: Callable[[str, int], int | None]
+                    ) -> dict[str, Any]:
+    """The change as `--format json` prints it: its columns but the version ids, its date note,
+    and its versions as numbers of the current timeline."""
+    row = asdict(dated.change)
+    from_id, to_id = row.pop("from_version_id"), row.pop("to_version_id")
+    return {"id": row.pop("id"), **row, "date_note": dated.date_note,
+            "from_version": number_of(row["policy"], from_id),
+            "to_version": number_of(row["policy"], to_id)}
+
+
+def current_numbers(db: sqlite_utils.Database, changes: Sequence[ChangeListing]
+                    ) -> Callable[[str, int], int | None]:
     """Each change's versions as numbers of the policy's current timeline, so that `diff NAME@N
     NAME@M` shows them. A change recorded before a re-extraction points at versions of an older
     generation: it maps to the current version in force when that version was first seen."""
     from policywatch.storage.changes import versions_first_seen
     from policywatch.storage.versions import timeline
 
-    timelines = {name: timeline(db, name) for name in {row["policy"] for row in rows}}
+    timelines = {name: timeline(db, name) for name in {change.policy for change in changes}}
     by_id = {v.id: v.number for versions in timelines.values() for v in versions}
-    first_seen = versions_first_seen(db, [row[key] for row in rows
-                                          for key in ("from_version_id", "to_version_id")
-                                          if row[key] is not None and row[key] not in by_id])
+    first_seen = versions_first_seen(db, [version_id for change in changes
+                                          for version_id in (change.from_version_id,
+                                                             change.to_version_id)
+                                          if version_id is not None and version_id not in by_id])
 
     def number_of(policy: str, version_id: int) -> int | None:
         if version_id in by_id:

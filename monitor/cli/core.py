@@ -7,8 +7,9 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
-from typing import Any
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +17,10 @@ from policywatch.monitor.errors import ConfigError, FetchError
 from policywatch.monitor.watchlist import Policy, Watchlist, load_watchlist
 
 from .root import CliState, UsageProblem, WorkFailed
+
+if TYPE_CHECKING:
+    from policywatch.monitor.context import Context
+    from policywatch.monitor.pipeline import CheckResult
 
 
 def watchlist_of(state: CliState) -> Watchlist:
@@ -103,7 +108,7 @@ def _quiet(message: str) -> None:
     """Text-mode lines are not printed under --format json (the JSON carries the same)."""
 
 
-def check_one(ctx: Any, policy: Policy, say: Say) -> dict[str, Any]:
+def check_one(ctx: Context, policy: Policy, say: Say) -> dict[str, Any]:
     """Backfill if due, then check: the result's JSON record (also said as a line)."""
     from policywatch.monitor.pipeline import check as check_policy
 
@@ -118,10 +123,11 @@ def check_one(ctx: Any, policy: Policy, say: Say) -> dict[str, Any]:
                 "reason": "internal_error", "detail": f"{type(exc).__name__}: {exc}",
                 "transient": False, "backfill": backfill}
     say(describe(result))
-    return {**{key: getattr(result, key) for key in CHECK_FIELDS}, "backfill": backfill}
+    recorded = asdict(result)
+    return {**{key: recorded[key] for key in CHECK_FIELDS}, "backfill": backfill}
 
 
-def backfill_first(ctx: Any, policy: Policy, say: Say) -> str | None:
+def backfill_first(ctx: Context, policy: Policy, say: Say) -> str | None:
     """A policy with `wayback` configured is backfilled before its first live check; the line
     that says how it went, or None when no backfill was due."""
     from policywatch.monitor.history.backfill import backfill_policy, needs_backfill
@@ -139,7 +145,7 @@ def backfill_first(ctx: Any, policy: Policy, say: Say) -> str | None:
     return line
 
 
-def dispatch_alerts(ctx: Any, say: Say) -> dict[str, int]:
+def dispatch_alerts(ctx: Context, say: Say) -> dict[str, int]:
     """Send what is due: pending alerts and the daily digests whose hour has come (so a
     cron-driven `policywatch check` needs no daemon)."""
     from policywatch.alerts.outbox import dispatch_digests
@@ -149,7 +155,7 @@ def dispatch_alerts(ctx: Any, say: Say) -> dict[str, int]:
     return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
 
 
-def describe(result: Any) -> str:
+def describe(result: CheckResult) -> str:
     """One line: `name: new version (HIGH: sale of data introduced)` and the like."""
     if result.outcome == "new_version":
         severity = (result.severity or "none").upper()
@@ -201,7 +207,7 @@ def history(state: CliState, name: str, fmt: str) -> None:
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%d"]),
               help="The version in force on this date (YYYY-MM-DD).")
 @click.pass_obj
-def show(state: CliState, name: str, number: int | None, at: Any) -> None:
+def show(state: CliState, name: str, number: int | None, at: datetime | None) -> None:
     """Print the text of one version (the latest by default)."""
     from policywatch.storage.db import open_db
     from policywatch.storage.versions import get_version

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
 
 from .root import DEFAULT_CONFIG, CliState, UsageProblem, WorkFailed
+
+if TYPE_CHECKING:
+    from policywatch.monitor.watchlist import Watchlist
 
 PREVIEW_LINES = 8
 PREVIEW_SECTIONS = 12
@@ -71,7 +74,7 @@ def add(state: CliState, url: str, name: str | None, selector: str | None, title
                "records its first version")
 
 
-def fetch_and_extract(watchlist: Any, url: str, selector: str | None) -> str:
+def fetch_and_extract(watchlist: Watchlist, url: str, selector: str | None) -> str:
     """The page through the real fetcher (address guard, size cap, redirects) and extractor,
     with the same checks as a check; a failure is the work failing (exit 1)."""
     import requests

@@ -9,7 +9,10 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from policywatch.monitor.history.backfill import BackfillEvent
 
 NEW_VERSION = {"inserted", "split"}
 SAME_TEXT = {"extended", "merged"}
@@ -24,14 +27,14 @@ class BackfillProgress:
         self.stream = stream or sys.stderr
         self.total = 0
         self.outcomes: Counter[str] = Counter()
-        self.bar: Any = None
+        self.bar: Any = None  # a tqdm bar (tqdm ships no type information)
         self.last_line = clock()
 
     @property
     def done(self) -> int:
         return sum(self.outcomes[k] for k in ("new", "same", "rejected", "failed"))
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: BackfillEvent) -> None:
         if event.kind == "queued":
             self.queued(event.total)
         elif event.kind == "capture":

@@ -35,7 +35,7 @@ LANGUAGE_NAMES = {
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
+def _identifier() -> Any:  # Any: py3langid's LanguageIdentifier, third-party and untyped
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

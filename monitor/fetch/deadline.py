@@ -14,19 +14,27 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.response import HTTPResponse
 
-_CURRENT = threading.local()
+
+class _ThreadDeadline(threading.local):
+    """The deadline in force on the current thread (None: no deadline)."""
+
+    at: float | None = None
+
+
+_CURRENT = _ThreadDeadline()
 
 
 @contextlib.contextmanager
 def response_deadline(at: float) -> Iterator[None]:
     """Responses read on this thread inside the block must have arrived by `at` (monotonic)."""
-    previous = getattr(_CURRENT, "at", None)
+    previous = _CURRENT.at
     _CURRENT.at = at
     try:
         yield
@@ -36,7 +44,7 @@ def response_deadline(at: float) -> Iterator[None]:
 
 def passed() -> bool:
     """Whether the deadline in force on this thread (if any) has passed."""
-    at = getattr(_CURRENT, "at", None)
+    at = _CURRENT.at
     return at is not None and time.monotonic() >= at
 
 
@@ -63,12 +71,13 @@ class DeadlineSocket:
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
         return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # the wrapped socket's other methods, as they are
         return getattr(self._sock, name)
 
 
-def _read_with_deadline(connection: HTTPConnection, read: Any) -> Any:
-    deadline = getattr(_CURRENT, "at", None)
+def _read_with_deadline(connection: HTTPConnection, read: Callable[[], HTTPResponse]
+                        ) -> HTTPResponse:
+    deadline = _CURRENT.at
     real = connection.sock
     if deadline is None or real is None:
         return read()
@@ -80,12 +89,12 @@ def _read_with_deadline(connection: HTTPConnection, read: Any) -> Any:
 
 
 class DeadlineHTTPConnection(HTTPConnection):
-    def getresponse(self) -> Any:
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3 does
         return _read_with_deadline(self, super().getresponse)
 
 
 class DeadlineHTTPSConnection(HTTPSConnection):
-    def getresponse(self) -> Any:
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3 does
         return _read_with_deadline(self, super().getresponse)
 
 

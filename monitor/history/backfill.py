@@ -220,7 +220,7 @@ class _Run:
         return SnapshotInput(
             policy=self.policy.name, body=snapshot_body(self.db, snapshot_id),
             requested_url=capture.original_url, final_url=capture.original_url,
-            status=first["status"], content_type=first["content_type"], headers={},
+            status=first.status, content_type=first.content_type, headers={},
             fetched_at=capture.seen_at, source="archive", archive_timestamp=capture.timestamp,
             archive_digest=capture.digest,
             archive_url=self.client.capture_url(Capture(capture.timestamp,

@@ -7,7 +7,6 @@ Nothing is fetched. The new timeline is stored beside the old one as a new gener
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from policywatch.monitor.context import Context
 from policywatch.monitor.errors import ContentRejected
@@ -15,7 +14,7 @@ from policywatch.monitor.extract import EXTRACTOR_VERSION, check_content, extrac
 from policywatch.monitor.textnorm import key_hash
 from policywatch.monitor.watchlist import Policy
 from policywatch.storage.db import write_lock
-from policywatch.storage.snapshots import policy_snapshots, snapshot_body
+from policywatch.storage.snapshots import StoredSnapshot, policy_snapshots, snapshot_body
 from policywatch.storage.versions import (
     NewVersion,
     add_version,
@@ -37,15 +36,15 @@ class ReextractReport:
 def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
     """Rebuild the policy's timeline for EXTRACTOR_VERSION from every stored snapshot."""
     snapshots = policy_snapshots(ctx.db, policy.name)
-    texts: list[tuple[dict[str, Any], str]] = []
+    texts: list[tuple[StoredSnapshot, str]] = []
     rejected = 0
     for snap in snapshots:
-        body = snapshot_body(ctx.db, int(snap["id"]))
-        content_type = snap["content_type"]
+        body = snapshot_body(ctx.db, snap.id)
+        content_type = snap.content_type
         text = extract(body, content_type=content_type, selector=policy.selector,
                        remove=policy.remove)
         try:
-            check_content(body, content_type, text, url=snap["final_url"])
+            check_content(body, content_type, text, url=snap.final_url)
         except ContentRejected:
             rejected += 1
             continue
@@ -61,20 +60,20 @@ def reextract_policy(ctx: Context, policy: Policy) -> ReextractReport:
                           rejected=rejected, replaced=True)
 
 
-def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[dict[str, Any], str]],
+def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[StoredSnapshot, str]],
                     generation: int) -> int:
     previous_hash, previous_id, count = None, None, 0
     for snap, text in texts:
         norm_hash = key_hash(text)
-        seen_at = snap["fetched_at"]
+        seen_at = snap.fetched_at
         if norm_hash == previous_hash and previous_id is not None:
-            mark_seen(ctx.db, previous_id, seen_at, int(snap["id"]))
+            mark_seen(ctx.db, previous_id, seen_at, snap.id)
             continue
         previous_id = add_version(ctx.db, NewVersion(
             policy=policy.name, text=text, norm_hash=norm_hash,
-            extractor_version=EXTRACTOR_VERSION, snapshot_id=int(snap["id"]),
-            seen_at=seen_at, source=snap["source"],
-            archive_timestamp=snap["archive_timestamp"],
+            extractor_version=EXTRACTOR_VERSION, snapshot_id=snap.id,
+            seen_at=seen_at, source=snap.source,
+            archive_timestamp=snap.archive_timestamp,
             rederived=True, generation=generation))
         previous_hash = norm_hash
         count += 1

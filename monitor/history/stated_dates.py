@@ -22,10 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from policywatch.storage.changes import ChangeListing
 
 HonestyKind = Literal["silent", "date_only", "backdated", "consistent"]
 HONESTY_KINDS: tuple[HonestyKind, ...] = ("silent", "date_only", "backdated", "consistent")
@@ -331,8 +333,8 @@ def fill_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()) -
     from policywatch.storage.db import write_lock
 
     missing = changes_without_date_honesty(db, policies)
-    verdicts = [(row["id"], date_honesty(row["old_text"], row["new_text"], row["material"],
-                                         row["units"])) for row in missing]
+    verdicts = [(row.id, date_honesty(row.old_text, row.new_text, row.material, row.units))
+                for row in missing]
     if verdicts:
         with write_lock(db), db.atomic():
             for change_id, honesty in verdicts:
@@ -342,19 +344,27 @@ def fill_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()) -
     return len(verdicts)
 
 
+@dataclass(frozen=True)
+class DatedChange:
+    """A recorded change and `date_note`, the line about its stated date to show a reader (None
+    when there is nothing to say)."""
+
+    change: ChangeListing
+    date_note: str | None
+
+
 def dated_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
-                  since: str | None = None, min_rank: int = 0) -> list[dict[str, Any]]:
-    """storage.changes.list_changes rows, each with its stated-date verdict (`date_honesty`,
-    `old_stated_date`, `new_stated_date`, `stated_date_label`) and `date_note`, the line to
-    show a reader (None when there is nothing to say). For `changes` and the report."""
+                  since: str | None = None, min_rank: int = 0) -> list[DatedChange]:
+    """storage.changes.list_changes rows, each with its stated-date verdict filled in first
+    (`date_honesty`, `old_stated_date`, `new_stated_date`, `stated_date_label`) and its
+    `date_note`. For `changes` and the report."""
     from policywatch.storage.changes import list_changes
 
     fill_date_honesty(db, policies)
-    rows = list_changes(db, policies, since=since, min_rank=min_rank)
-    for row in rows:
-        row["date_note"] = honesty_note(row["date_honesty"], row["stated_date_label"],
-                                        row["old_stated_date"], row["new_stated_date"])
-    return rows
+    return [DatedChange(change=row, date_note=honesty_note(
+                row.date_honesty, row.stated_date_label, row.old_stated_date,
+                row.new_stated_date))
+            for row in list_changes(db, policies, since=since, min_rank=min_rank)]
 
 
 def version_stated_dates(db: sqlite_utils.Database, policy: str

@@ -50,6 +50,7 @@ from policywatch.monitor.watchlist import Policy, Watchlist
 from policywatch.storage.checks import CheckRecord, record_check
 from policywatch.storage.db import open_db, write_lock
 from policywatch.storage.health import write_problem
+from policywatch.storage.plans import PlannedRun
 from policywatch.storage.status import INTERRUPTED, last_completed_check_times
 
 log = logging.getLogger("policywatch.daemon")
@@ -135,7 +136,7 @@ class Daemon:
         self.jobs = PolicyJobs(self._scheduler, self._due, clock=clock,
                                spread=self.options.catchup_spread, executor="direct")
         self.plans = RunPlans(self._db, self._db_lock, self.jobs, clock)  # for status, restarts
-        self._start_plans: list[Any] = []
+        self._start_plans: list[PlannedRun] = []
         self.runner = CheckRunner(self._work, workers=self.options.workers, limits=self._limits)
         self.outbox = OutboxJobs(self._scheduler, lambda: self.watchlist, self.metrics,
                                  clock=clock, dispatch=dispatch, digests=digests)

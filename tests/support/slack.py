@@ -86,6 +86,10 @@ class SlackReceiver:
         """Accepted messages by stable id: a duplicate of an id counts once."""
         return {r.message_key: r for r in self.requests if 200 <= r.status < 300}
 
+    def _request(self, path: str, headers: dict[str, str], body: bytes) -> SlackRequest:
+        """What is recorded of a POST (subclasses keep more of it)."""
+        return SlackRequest(path, json.loads(body or b"{}"), 0)
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
 
@@ -95,8 +99,8 @@ class SlackReceiver:
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
-                payload = json.loads(self.rfile.read(length) or b"{}")
-                request = SlackRequest(self.path, payload, 0)
+                request = receiver._request(self.path, dict(self.headers.items()),
+                                            self.rfile.read(length))
                 with receiver.lock:
                     hold, receiver._hold_next = receiver._hold_next, False
                     receiver.requests.append(request)
