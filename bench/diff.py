@@ -61,13 +61,16 @@ def percentile(values: list[float], q: float) -> float:
 
 # --- caches ----------------------------------------------------------------------------------
 
+PROJECT_MODULES = ("policywatch.", "monitor.", "storage.")  # installed names since the relayout
+
+
 def project_caches() -> list[functools._lru_cache_wrapper[object]]:
     """Every lru_cache of the project's modules alive now (module functions and caches held by
     objects, such as the lexicon tables'), found without naming them: the classifier is being
     rewritten and its caches come and go."""
     return [obj for obj in gc.get_objects()
             if isinstance(obj, functools._lru_cache_wrapper)
-            and str(getattr(obj, "__module__", "")).startswith(("monitor.", "storage."))]
+            and str(getattr(obj, "__module__", "")).startswith(PROJECT_MODULES)]
 
 
 def clear(caches: list[functools._lru_cache_wrapper[object]]) -> None:
