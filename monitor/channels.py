@@ -114,17 +114,11 @@ def validate_console(raw: dict[str, Any], where: str, add: AddProblem) -> None:
 APPRISE_FORMATS = ("markdown", "text", "html")
 
 
-def _allow_private(raw: dict[str, Any], where: str, add: AddProblem) -> None:
-    value = raw.get("allow_private_address", False)
-    if not isinstance(value, bool):
-        add(where, "allow_private_address", f"must be true or false, not {value!r}")
-
-
 def validate_webhook(raw: dict[str, Any], where: str, add: AddProblem) -> None:
     _env_name(raw, where, "url_env", add, required=True)
     _env_name(raw, where, "secret_env", add, required=True)
     _timeout(raw, where, add)
-    _allow_private(raw, where, add)
+    _private_flag(raw, where, add)
 
 
 def validate_apprise(raw: dict[str, Any], where: str, add: AddProblem) -> None:
@@ -132,7 +126,7 @@ def validate_apprise(raw: dict[str, Any], where: str, add: AddProblem) -> None:
     fmt = raw.get("format", "markdown")
     if fmt not in APPRISE_FORMATS:
         add(where, "format", f"must be one of {', '.join(APPRISE_FORMATS)}, not {fmt!r}")
-    _allow_private(raw, where, add)
+    _private_flag(raw, where, add)
 
 
 CHANNEL_VALIDATORS: dict[str, ChannelValidator] = {
