@@ -217,8 +217,9 @@ def _negations(text: str) -> int:
 
 def _not_read(unit: ChangeUnit) -> Finding:
     words = quote(unit.new or unit.old or "", 60)
-    return Finding("low", "neutral", ("other",), "text in another language changed",
-                   f"{NOT_JUDGED}: not in English {words}", group="unread")
+    return Finding(severity="low", direction="neutral", categories=("other",),
+                   headline="text in another language changed",
+                   reason=f"{NOT_JUDGED}: not in English {words}", group="unread")
 
 
 def classify_diff(result: DiffResult, old_text: str | None = None,

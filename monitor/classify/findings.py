@@ -42,7 +42,7 @@ EXTRA_TOPICS = ("children", "sensitive_data", "ai_training", "do_not_track", "in
 HIGH_RECIPIENTS = frozenset({"advertisers", "data brokers"})
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Finding:
     severity: Severity
     direction: Leaning

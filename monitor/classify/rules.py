@@ -77,14 +77,17 @@ def introduced(group: str, fact: Fact, profile: Profile) -> Finding:
         reason = f"{named} now listed under {quote(fact.phrase, 60)}"
     else:
         reason = f"{quote(fact.phrase)} now stated" + (f", naming {named}" if named else "")
-    return Finding(severity, "worse", categories_for(group, profile, *extra), headline, reason,
-                   group, _erank(fact), frozenset(items), change="appeared")
+    return Finding(severity=severity, direction="worse",
+                   categories=categories_for(group, profile, *extra), headline=headline,
+                   reason=reason, group=group, rank=_erank(fact), items=frozenset(items),
+                   change="appeared")
 
 
 def promise_added(group: str, fact: Fact, profile: Profile) -> Finding:
-    return Finding("low", "better", categories_for(group, profile),
-                   f"promise on {GROUP_NOUN[group]} added", f"added {quote(fact.phrase)}",
-                   group, _erank(fact), frozenset(group_items(group, [fact])), change="appeared")
+    return Finding(severity="low", direction="better", categories=categories_for(group, profile),
+                   headline=f"promise on {GROUP_NOUN[group]} added",
+                   reason=f"added {quote(fact.phrase)}", group=group, rank=_erank(fact),
+                   items=frozenset(group_items(group, [fact])), change="appeared")
 
 
 def promise_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
@@ -95,9 +98,10 @@ def promise_removed(group: str, fact: Fact, profile: Profile, removed_whole: boo
     reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
               else f"{quote(fact.phrase)} removed")
     extra = [c for key in items for c in item_categories(key)]
-    return Finding(severity, "worse", categories_for(group, profile, *extra),
-                   f"promise on {GROUP_NOUN[group]} removed", reason,
-                   group, _erank(fact), frozenset(items), change="disappeared")
+    return Finding(severity=severity, direction="worse",
+                   categories=categories_for(group, profile, *extra),
+                   headline=f"promise on {GROUP_NOUN[group]} removed", reason=reason, group=group,
+                   rank=_erank(fact), items=frozenset(items), change="disappeared")
 
 
 def _stance_change(group: str, old: Fact, new: Fact, profile: Profile) -> list[Finding]:
@@ -116,11 +120,14 @@ def _stance_change(group: str, old: Fact, new: Fact, profile: Profile) -> list[F
                               "medium" if after == 4 or before == 0 else "low")
         headline = (f"{GROUP_NOUN[group]} introduced" if reversed_promise
                     else f"{GROUP_NOUN[group]} widened")
-        return [Finding(severity, "worse", categories_for(group, profile), headline, reason,
-                        group, after)]
+        return [Finding(severity=severity, direction="worse",
+                        categories=categories_for(group, profile), headline=headline, reason=reason,
+                        group=group, rank=after)]
     if after < before:
-        return [Finding("low", "better", categories_for(group, profile),
-                        f"{GROUP_NOUN[group]} restricted", reason, group, after)]
+        return [Finding(severity="low", direction="better",
+                        categories=categories_for(group, profile),
+                        headline=f"{GROUP_NOUN[group]} restricted", reason=reason, group=group,
+                        rank=after)]
     return []
 
 
@@ -128,47 +135,57 @@ def _list_changes(group: str, old: list[Fact], new: list[Fact], profile: Profile
                   promised: bool) -> list[Finding]:
     """Items that joined or left a practice's list (exposed list, or a promise's list)."""
     before, after = group_items(group, old), group_items(group, new)
-    findings: list[Finding] = []
     gained, lost = after.keys() - before.keys(), before.keys() - after.keys()
     if recipient_reach(gained) and recipient_reach(gained) <= recipient_reach(lost):
         # One recipient renamed or narrowed: not a change of reach.
         before = {k: v for k, v in before.items() if not k.startswith("recipient:")}
         after = {k: v for k, v in after.items() if not k.startswith("recipient:")}
-    for key in after.keys() - before.keys():
-        kind, words = after[key]
-        target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
-        if promised:
-            findings.append(Finding("low", "better", categories_for(group, profile),
-                                    f"promise on {GROUP_NOUN[group]} extended",
-                                    f"added {quote(words)} to {quote(new[0].phrase)}", group))
-            continue
-        findings.append(Finding(
-            item_severity(group, key, profile), "worse",
-            categories_for(group, profile, *item_categories(key)),
-            f"{key.split(':', 1)[1]} added to {target}", f"added {quote(words)} to {target}",
-            group, 2, frozenset({key}), change="appeared"))
+    findings = [_item_gained(group, key, after[key], new[0], profile, promised)
+                for key in after.keys() - before.keys()]
     heads = {words.split()[-1].lower() for _, words in after.values()}
     for key in before.keys() - after.keys():
         kind, words = before[key]
         if key.split(":")[0] == "data" and words.split()[-1].lower() in heads:
             continue  # "approximate location" became "precise location": one item, reworded
-        target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
         if promised and kind == "recipient" and _GENERIC_RECIPIENT.search(new[0].clause):
             continue  # "these advertising partners" became "these companies": same promise
-        if promised:
-            severe = item_severity(group, key, profile) == "high"
-            severity: Severity = "high" if severe else "medium"
-            findings.append(Finding(severity, "worse",
-                                    categories_for(group, profile, *item_categories(key)),
-                                    f"promise on {GROUP_NOUN[group]} narrowed",
-                                    f"{quote(words)} no longer covered by {quote(new[0].phrase)}",
-                                    group))
-            continue
-        findings.append(Finding("low", "better", categories_for(group, profile),
-                                f"{key.split(':', 1)[1]} removed from {target}",
-                                f"removed {quote(words)} from {target}", group, 2,
-                                frozenset({key}), change="disappeared"))
+        findings.append(_item_lost(group, key, before[key], new[0], profile, promised))
     return findings
+
+
+def _item_gained(group: str, key: str, item: tuple[str, str], fact: Fact, profile: Profile,
+                 promised: bool) -> Finding:
+    """An item joined the list: a promise that covers more, or a practice that reaches further."""
+    kind, words = item
+    if promised:
+        return Finding(severity="low", direction="better",
+                       categories=categories_for(group, profile),
+                       headline=f"promise on {GROUP_NOUN[group]} extended",
+                       reason=f"added {quote(words)} to {quote(fact.phrase)}", group=group)
+    target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
+    return Finding(severity=item_severity(group, key, profile), direction="worse",
+                   categories=categories_for(group, profile, *item_categories(key)),
+                   headline=f"{key.split(':', 1)[1]} added to {target}",
+                   reason=f"added {quote(words)} to {target}", group=group, rank=2,
+                   items=frozenset({key}), change="appeared")
+
+
+def _item_lost(group: str, key: str, item: tuple[str, str], fact: Fact, profile: Profile,
+               promised: bool) -> Finding:
+    """An item left the list: a promise that covers less, or a practice that reaches less far."""
+    kind, words = item
+    if promised:
+        severity: Severity = "high" if item_severity(group, key, profile) == "high" else "medium"
+        return Finding(severity=severity, direction="worse",
+                       categories=categories_for(group, profile, *item_categories(key)),
+                       headline=f"promise on {GROUP_NOUN[group]} narrowed",
+                       reason=f"{quote(words)} no longer covered by {quote(fact.phrase)}",
+                       group=group)
+    target = ITEM_TARGET.get(kind, GROUP_OBJECT[group])
+    return Finding(severity="low", direction="better", categories=categories_for(group, profile),
+                   headline=f"{key.split(':', 1)[1]} removed from {target}",
+                   reason=f"removed {quote(words)} from {target}", group=group, rank=2,
+                   items=frozenset({key}), change="disappeared")
 
 
 def _exposure_change(group: str, old: Profile, new: Profile) -> list[Finding]:
@@ -214,29 +231,36 @@ def _protection_change(group: str, old: Profile, new: Profile) -> list[Finding]:
         return []
     if _prank(after) < _prank(before):
         severity: Severity = "high" if _prank(after) == 0 and _prank(before) == 2 else "medium"
-        return [Finding(severity, "worse", categories_for(group, new), f"{noun} weakened", reason,
-                        group, _prank(after))]
+        return [Finding(severity=severity, direction="worse", categories=categories_for(group, new),
+                        headline=f"{noun} weakened", reason=reason, group=group,
+                        rank=_prank(after))]
     if _prank(after) > _prank(before):
-        return [Finding("low", "better", categories_for(group, new), f"{noun} strengthened",
-                        reason, group, _prank(after))]
+        return [Finding(severity="low", direction="better", categories=categories_for(group, new),
+                        headline=f"{noun} strengthened", reason=reason, group=group,
+                        rank=_prank(after))]
     return []
 
 
 def protection_added(group: str, fact: Fact, profile: Profile) -> Finding:
     items = protection_items(group, fact)
     if _prank(fact) == 0:
-        return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
-                       "denied", f"added {quote(fact.phrase)}", group, 0, change="appeared")
-    return Finding("low", "better", categories_for(group, profile), f"{GROUP_NOUN[group]} added",
-                   f"added {quote(fact.phrase)}", group, _prank(fact), items, change="appeared")
+        return Finding(severity="medium", direction="worse",
+                       categories=categories_for(group, profile),
+                       headline=f"{GROUP_NOUN[group]} "
+                       "denied", reason=f"added {quote(fact.phrase)}", group=group, rank=0,
+                       change="appeared")
+    return Finding(severity="low", direction="better", categories=categories_for(group, profile),
+                   headline=f"{GROUP_NOUN[group]} added", reason=f"added {quote(fact.phrase)}",
+                   group=group, rank=_prank(fact), items=items, change="appeared")
 
 
 def protection_removed(group: str, fact: Fact, profile: Profile, removed_whole: bool) -> Finding:
     reason = (f"removed {quote(fact.clause, 120)}" if removed_whole
               else f"{quote(fact.phrase)} removed")
-    return Finding("medium", "worse", categories_for(group, profile), f"{GROUP_NOUN[group]} "
-                   "removed", reason, group, _prank(fact), protection_items(group, fact),
-                   change="disappeared")
+    return Finding(severity="medium", direction="worse", categories=categories_for(group, profile),
+                   headline=f"{GROUP_NOUN[group]} "
+                   "removed", reason=reason, group=group, rank=_prank(fact),
+                   items=protection_items(group, fact), change="disappeared")
 
 
 def _retention_change(old: Profile, new: Profile) -> list[Finding]:
@@ -246,14 +270,18 @@ def _retention_change(old: Profile, new: Profile) -> list[Finding]:
         reason = f"{quote(before.words)} became {quote(after.words)}"
         if after.days > before.days or (before.open_ended and after.indefinite):
             if after.indefinite:
-                return [Finding("high", "worse", cats, "retention made indefinite", reason)]
+                return [Finding(severity="high", direction="worse", categories=cats,
+                                headline="retention made indefinite", reason=reason)]
             if after.open_ended:
-                return [Finding("medium", "worse", cats, "retention made open-ended", reason)]
+                return [Finding(severity="medium", direction="worse", categories=cats,
+                                headline="retention made open-ended", reason=reason)]
             headline = ("retention lengthened from "
                         f"{describe_days(before.days)} to {describe_days(after.days)}")
-            return [Finding("medium", "worse", cats, headline, reason)]
+            return [Finding(severity="medium", direction="worse", categories=cats,
+                            headline=headline, reason=reason)]
         if after.days < before.days or (before.indefinite and after.open_ended):
-            return [Finding("low", "better", cats, "retention shortened", reason)]
+            return [Finding(severity="low", direction="better", categories=cats,
+                            headline="retention shortened", reason=reason)]
         return []
     if before and not after:
         return retention_dropped(old) if not before.indefinite else []
@@ -269,22 +297,28 @@ def retention_stated(profile: Profile) -> list[Finding]:
     cats = categories_for("retain", profile)
     key = frozenset({f"days:{period.days}"})
     if period.open_ended:
-        return [Finding("low", "neutral", cats, "retention tied to need",
-                        f"added {quote(period.words)}", "period", 0, key, change="appeared")]
+        return [Finding(severity="low", direction="neutral", categories=cats,
+                        headline="retention tied to need", reason=f"added {quote(period.words)}",
+                        group="period", rank=0, items=key, change="appeared")]
     if period.indefinite:
-        return [Finding("high", "worse", cats, "retention made indefinite",
-                        f"added {quote(period.words)}", "period", 0, key, change="appeared")]
-    return [Finding("low", "better", cats, f"retention limited to {describe_days(period.days)}",
-                    f"added {quote(period.words)}", "period", 0, key, change="appeared")]
+        return [Finding(severity="high", direction="worse", categories=cats,
+                        headline="retention made indefinite", reason=f"added {quote(period.words)}",
+                        group="period", rank=0, items=key, change="appeared")]
+    return [Finding(severity="low", direction="better", categories=cats,
+                    headline=f"retention limited to {describe_days(period.days)}",
+                    reason=f"added {quote(period.words)}", group="period", rank=0, items=key,
+                    change="appeared")]
 
 
 def retention_dropped(profile: Profile) -> list[Finding]:
     period = profile.retention
     if period is None or period.open_ended or period.indefinite:
         return []
-    return [Finding("medium", "worse", categories_for("retain", profile),
-                    "retention limit removed", f"{quote(period.words)} removed", "period", 0,
-                    frozenset({f"days:{period.days}"}), change="disappeared")]
+    return [Finding(severity="medium", direction="worse",
+                    categories=categories_for("retain", profile),
+                    headline="retention limit removed", reason=f"{quote(period.words)} removed",
+                    group="period", rank=0, items=frozenset({f"days:{period.days}"}),
+                    change="disappeared")]
 
 
 def _age_change(old: Profile, new: Profile) -> list[Finding]:
@@ -293,10 +327,12 @@ def _age_change(old: Profile, new: Profile) -> list[Finding]:
     reason = f"{quote(old.min_age[1])} became {quote(new.min_age[1])}"
     cats = ("children",)
     if new.min_age[0] < old.min_age[0]:
-        return [Finding("medium", "worse", cats, f"children's age threshold lowered from "
-                        f"{old.min_age[0]} to {new.min_age[0]}", reason)]
-    return [Finding("low", "better", cats, f"children's age threshold raised from "
-                    f"{old.min_age[0]} to {new.min_age[0]}", reason)]
+        return [Finding(severity="medium", direction="worse", categories=cats,
+                        headline=f"children's age threshold lowered from "
+                        f"{old.min_age[0]} to {new.min_age[0]}", reason=reason)]
+    return [Finding(severity="low", direction="better", categories=cats,
+                    headline=f"children's age threshold raised from "
+                    f"{old.min_age[0]} to {new.min_age[0]}", reason=reason)]
 
 
 def _notice_change(old: Profile, new: Profile) -> list[Finding]:
@@ -305,13 +341,16 @@ def _notice_change(old: Profile, new: Profile) -> list[Finding]:
     if before and after and before[0] != after[0]:
         reason = f"{quote(before[1])} became {quote(after[1])}"
         if after[0] < before[0]:
-            return [Finding("medium", "worse", cats, "notice period shortened", reason)]
-        return [Finding("low", "better", cats, "notice period lengthened", reason)]
+            return [Finding(severity="medium", direction="worse", categories=cats,
+                            headline="notice period shortened", reason=reason)]
+        return [Finding(severity="low", direction="better", categories=cats,
+                        headline="notice period lengthened", reason=reason)]
     if before and not after:
-        return [Finding("medium", "worse", cats, "notice period removed",
-                        f"{quote(before[1])} removed")]
+        return [Finding(severity="medium", direction="worse", categories=cats,
+                        headline="notice period removed", reason=f"{quote(before[1])} removed")]
     if after and not before:
-        return [Finding("low", "better", cats, "notice period added", f"added {quote(after[1])}")]
+        return [Finding(severity="low", direction="better", categories=cats,
+                        headline="notice period added", reason=f"added {quote(after[1])}")]
     return []
 
 
@@ -341,9 +380,10 @@ def judge_added(new: Profile) -> list[Finding]:
             findings.append(protection_added(group, fact, new))
     findings += retention_stated(new)
     if new.notice:
-        findings.append(Finding("low", "better", ("policy_change",), "notice period added",
-                                f"added {quote(new.notice[1])}", "notice", 0,
-                                frozenset({f"days:{new.notice[0]}"}), change="appeared"))
+        findings.append(Finding(severity="low", direction="better", categories=("policy_change",),
+                                headline="notice period added",
+                                reason=f"added {quote(new.notice[1])}", group="notice", rank=0,
+                                items=frozenset({f"days:{new.notice[0]}"}), change="appeared"))
     return findings
 
 
@@ -357,17 +397,19 @@ def judge_removed(old: Profile) -> list[Finding]:
         if _erank(fact) == 0 or (_erank(fact) == 1 and fact.negated):
             findings.append(promise_removed(group, fact, old, removed_whole=True))
         elif group == "sell":  # other disclosures deleted whole are no clear gain for the user
-            findings.append(Finding("low", "better", categories_for(group, old),
-                                    f"statement of {GROUP_NOUN[group]} removed",
-                                    f"removed {quote(fact.clause, 120)}", group, _erank(fact),
-                                    frozenset(group_items(group, [fact]))))
+            findings.append(Finding(severity="low", direction="better",
+                                    categories=categories_for(group, old),
+                                    headline=f"statement of {GROUP_NOUN[group]} removed",
+                                    reason=f"removed {quote(fact.clause, 120)}", group=group,
+                                    rank=_erank(fact), items=frozenset(group_items(group, [fact]))))
     for group in PROTECTION_GROUPS:
         fact = old.strongest(group)
         if fact is not None and _prank(fact) >= 1:
             findings.append(protection_removed(group, fact, old, removed_whole=True))
     findings += retention_dropped(old)
     if old.notice:
-        findings.append(Finding("medium", "worse", ("policy_change",), "notice period removed",
-                                f"removed {quote(old.notice[1])}", "notice", 0,
-                                frozenset({f"days:{old.notice[0]}"}), change="disappeared"))
+        findings.append(Finding(severity="medium", direction="worse", categories=("policy_change",),
+                                headline="notice period removed",
+                                reason=f"removed {quote(old.notice[1])}", group="notice", rank=0,
+                                items=frozenset({f"days:{old.notice[0]}"}), change="disappeared"))
     return findings

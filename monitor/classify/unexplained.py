@@ -183,4 +183,5 @@ def unexplained(c: Candidate) -> Finding:
     named = ", ".join(dict.fromkeys(t.words.lower() for t in c.specific() or c.substance()))
     reason = f"{decisive(c)} (practice words: {named[:80]})"
     headline = f"{'wording on ' + cats[0].replace('_', ' ')} changed: {named[:40]}"
-    return Finding(severity(c, leaning), leaning, cats, headline, reason, change=UNEXPLAINED)
+    return Finding(severity=severity(c, leaning), direction=leaning, categories=cats,
+                   headline=headline, reason=reason, change=UNEXPLAINED)
