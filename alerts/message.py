@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from policywatch.monitor.history.stated_dates import honesty_note
 from policywatch.monitor.model import DiffResult, severity_rank
 from policywatch.monitor.report.paths import change_page_url
 
@@ -136,7 +137,6 @@ def change_view(row: ChangeForAlert, *, title: str | None = None,
 
 def _date_note(row: ChangeForAlert) -> str | None:
     """Said in an alert when the stated date did not follow the text (silent) or went back."""
-    from policywatch.monitor.history.stated_dates import honesty_note
 
     if row.date_honesty not in ("silent", "backdated"):
         return None

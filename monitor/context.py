@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import requests
 import sqlite_utils
@@ -51,7 +52,6 @@ def open_context(watchlist: Watchlist, *, session: requests.Session | None = Non
 def watchlist_session(watchlist: Watchlist, proxies: Proxies | None = None) -> requests.Session:
     """The HTTP session for this watchlist: one kept-alive pool per host it fetches from (and
     one for the archive)."""
-    from urllib.parse import urlsplit
 
     hosts = {urlsplit(p.url).netloc for p in watchlist.policies}
     return make_session(watchlist.settings.user_agent, hosts=len(hosts) + 1, proxies=proxies)

@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from policywatch.monitor.channels import CHANNEL_VALIDATORS
-from policywatch.monitor.errors import ConfigError
+from policywatch.monitor.errors import ConfigError, FetchError
+from policywatch.monitor.fetch.netguard import client_target
 from policywatch.monitor.model import CATEGORIES, SEVERITIES
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -215,8 +216,6 @@ def _is_http_url(url: str) -> bool:
 
 
 def _url_safe(problems: _Problems, where: str, url: str) -> None:
-    from policywatch.monitor.errors import FetchError
-    from policywatch.monitor.fetch.netguard import client_target
 
     try:
         client_target(url)  # what the HTTP client would refuse or read differently

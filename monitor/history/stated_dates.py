@@ -24,6 +24,14 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from policywatch.storage.changes import (
+    changes_without_date_honesty,
+    list_changes,
+    set_date_honesty,
+)
+from policywatch.storage.db import write_lock
+from policywatch.storage.versions import timeline
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -329,8 +337,6 @@ def stored_fields(honesty: DateHonesty) -> dict[str, str | None]:
 def fill_date_honesty(db: sqlite_utils.Database, policies: Sequence[str] = ()) -> int:
     """Work out and store the verdict of changes recorded without one (before this existed);
     returns how many. The classifier's stored material verdict is used, as when recorded."""
-    from policywatch.storage.changes import changes_without_date_honesty, set_date_honesty
-    from policywatch.storage.db import write_lock
 
     missing = changes_without_date_honesty(db, policies)
     verdicts = [(row.id, date_honesty(row.old_text, row.new_text, row.material, row.units))
@@ -358,7 +364,6 @@ def dated_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
     """storage.changes.list_changes rows, each with its stated-date verdict filled in first
     (`date_honesty`, `old_stated_date`, `new_stated_date`, `stated_date_label`) and its
     `date_note`. For `changes` and the report."""
-    from policywatch.storage.changes import list_changes
 
     fill_date_honesty(db, policies)
     return [DatedChange(change=row, date_note=honesty_note(
@@ -370,7 +375,6 @@ def dated_changes(db: sqlite_utils.Database, policies: Sequence[str] = (), *,
 def version_stated_dates(db: sqlite_utils.Database, policy: str
                          ) -> list[tuple[int, StatedDate | None]]:
     """(version number, the date it states about itself) for each version, oldest first."""
-    from policywatch.storage.versions import timeline
 
     versions = timeline(db, policy)
     order = next((o for o in (numeric_order(v.text) for v in versions) if o is not None), None)

@@ -10,6 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policywatch.storage.report import change_diff
+
+from .data import gather
+from .site import SiteBuilder, SiteOptions
+from .writer import write_pages
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -25,11 +31,7 @@ def build_report(db: sqlite_utils.Database, watchlist: Watchlist, out: Path,
                  ) -> WriteReport:
     """Write the report of the watchlist's policies (or only the named ones) into `out`,
     rewriting only the pages whose data changed."""
-    from policywatch.storage.report import change_diff
 
-    from .data import gather
-    from .site import SiteBuilder, SiteOptions
-    from .writer import write_pages
 
     items = gather(db, watchlist.policies, names)
     options = SiteOptions(title=title, base_url=watchlist.settings.report_url)

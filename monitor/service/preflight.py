@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 from policywatch.monitor.errors import StorageError
+from policywatch.storage.db import open_db
+from policywatch.storage.health import write_problem
 
 
 def _writable_file(path: Path) -> str | None:
@@ -58,8 +60,6 @@ def check_database_writable(database: str | Path) -> None:
     written, on the file system and through SQLite."""
     problems = file_problems(database)
     if not problems:
-        from policywatch.storage.db import open_db
-        from policywatch.storage.health import write_problem
 
         db = open_db(database)
         try:
