@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import ftfy
-
 from .patterns import PROTECTED, is_date_line, without_dates
 from .segment import Segment
 from .sentences import loose_key, sentence_key, words_of
@@ -58,6 +56,8 @@ def _modified_in_form(old: list[Segment], new: list[Segment], vocab: Vocabulary)
 
 def _fixed(segments: list[Segment]) -> str:
     """The loose key after repairing mojibake (UTF-8 read as Latin-1 and the like)."""
+    import ftfy  # lazy: ~40 ms of start-up, needed only for a pair with non-ASCII differences
+
     return loose_key(sentence_key(ftfy.fix_text(" ".join(s.text for s in segments))))
 
 

@@ -9,18 +9,31 @@ entities are not decoded a second time, and no Unicode normalisation form is imp
 from __future__ import annotations
 
 import re
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import ftfy
+if TYPE_CHECKING:
+    import ftfy
 
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    normalization=None,
-    explain=False,
-)
+
+@cache
+def _ftfy() -> tuple[ModuleType, ftfy.TextFixerConfig]:
+    """ftfy and its configuration, imported at the first suspect line: the import costs ~40 ms
+    of start-up (python -X importtime) and most texts never need it."""
+    import ftfy
+
+    return ftfy, ftfy.TextFixerConfig(
+        unescape_html=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        normalization=None,
+        explain=False,
+    )
+
+
 # Mojibake of UTF-8 read as windows-1252/latin-1 always shows a lead byte (Â..ô) followed by a
 # continuation byte (U+0080..U+00BF or its windows-1252 reading); ftfy also removes C0/C1
 # controls. Only lines showing one of these go through ftfy: it costs ~1 s per MB of text.
@@ -44,7 +57,8 @@ def repair_mojibake(text: str) -> str:
         end = text.find("\n", match.end())
         end = len(text) if end < 0 else end
         pieces.append(text[done:start])
-        pieces.append(ftfy.fix_text(text[start:end], _FTFY))
+        fixer, config = _ftfy()
+        pieces.append(fixer.fix_text(text[start:end], config))
         done = end
     if not pieces:
         return text
