@@ -7,7 +7,7 @@ Lexicons are written as readable phrase lists; a phrase may itself hold regex sy
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 FLAGS = re.IGNORECASE
@@ -37,10 +37,36 @@ class LazyPattern:
         self._source, self._flags = source, flags
         self._compiled: re.Pattern[str] | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self._source, self._flags)
-        return getattr(self._compiled, name)
+        return self._compiled
+
+    # The methods the classifier calls, spelled out: going through __getattr__ costs a failed
+    # attribute lookup on every call, and these run millions of times per corpus pass.
+    def search(self, *args: Any) -> re.Match[str] | None:
+        return (self._compiled or self.compiled()).search(*args)
+
+    def match(self, *args: Any) -> re.Match[str] | None:
+        return (self._compiled or self.compiled()).match(*args)
+
+    def fullmatch(self, *args: Any) -> re.Match[str] | None:
+        return (self._compiled or self.compiled()).fullmatch(*args)
+
+    def finditer(self, *args: Any) -> Iterator[re.Match[str]]:
+        return (self._compiled or self.compiled()).finditer(*args)
+
+    def findall(self, *args: Any) -> list[Any]:
+        return (self._compiled or self.compiled()).findall(*args)
+
+    def sub(self, *args: Any, **kwargs: Any) -> str:
+        return (self._compiled or self.compiled()).sub(*args, **kwargs)
+
+    def split(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return (self._compiled or self.compiled()).split(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled(), name)
 
 
 def lazy(source: str, flags: int = FLAGS) -> re.Pattern[str]:

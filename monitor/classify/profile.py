@@ -149,10 +149,17 @@ def _section_facts(text: str, section: str | None) -> list[Fact]:
 
 
 def topics_of(text: str) -> set[str]:
+    return set(_topics(text))  # a set of the caller's own: the cached one stays as it is
+
+
+@functools.lru_cache(maxsize=8192)
+def _topics(text: str) -> frozenset[str]:
+    """Remembered: a profile's sentence and the section headings of its units come back (the
+    headings once per unit under them) and each costs a scan per category."""
     found = {cat for cat, pattern in lx.CATEGORY_CUES.items() if pattern.search(text)}
     if lx.SENSITIVE_PATTERNS.search(text):
         found.add("sensitive_data")
-    return found
+    return frozenset(found)
 
 
 def build(text: str | None, section: str | None = None) -> Profile:

@@ -275,7 +275,38 @@ def duplicated(c: Candidate, ctx: Context) -> bool:
 
 def _contains(text: str, sentence: str) -> bool:
     words = _normal(sentence)
-    return len(words) >= 8 and f" {words} " in _normal_text(text)
+    if len(words) < 8:
+        return False
+    if len(text) < _INDEXED_FROM:
+        return f" {words} " in _normal_text(text)
+    return _word_index(text).has_run(words.split())
+
+
+# A substring scan of a whole version per unit grows with units x length: on a 5 MB policy with
+# 2,000 units it is most of the classifier's time. Past this length, a word index answers.
+_INDEXED_FROM = 500_000
+
+
+class _WordIndex:
+    """The words of a text in order, and where each occurs: `has_run` tells whether a run of
+    words occurs in the text, as `" a b c " in " x a b c y "` would."""
+
+    def __init__(self, text: str) -> None:
+        self.words = _normal(text).split()
+        self.at: dict[str, list[int]] = {}
+        for position, word in enumerate(self.words):
+            self.at.setdefault(word, []).append(position)
+
+    def has_run(self, run: list[str]) -> bool:
+        # Try the run only where its rarest word stands.
+        offset, word = min(enumerate(run), key=lambda pair: len(self.at.get(pair[1], ())))
+        return any(self.words[start - offset:start - offset + len(run)] == run
+                   for start in self.at.get(word, ()) if start >= offset)
+
+
+@functools.lru_cache(maxsize=2)
+def _word_index(text: str) -> _WordIndex:
+    return _WordIndex(text)
 
 
 _NUMBERED = regex(r"^\W*(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\))\s+\S")
@@ -389,7 +420,8 @@ def reworded(c: Candidate, ctx: Context) -> bool:
         return _same_meaning(unit.old, unit.new)
     text = unit.new if unit.kind == "added" else unit.old
     others = ctx.removed if unit.kind == "added" else ctx.added
-    partner = aligned(text or "", [o.old or o.new or "" for o in others])
+    # aligned() reads the first 200 only: a list of them all would cost units x units.
+    partner = aligned(text or "", [o.old or o.new or "" for o in others[:200]])
     if partner is None:
         return False
     old, new = (partner, text or "") if unit.kind == "added" else (text or "", partner)

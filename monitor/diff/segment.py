@@ -154,7 +154,19 @@ class _Sections:
 
 
 def segment(text: str) -> list[Segment]:
-    """The segments of a document in reading order."""
+    """The segments of a document in reading order (a list of the caller's own; the segments
+    themselves are shared and must not be changed)."""
+    return list(_segments(text))
+
+
+# The service diffs each version against the previous one: a text segmented as the new version
+# comes back as the old one of the next diff.
+@lru_cache(maxsize=2)
+def _segments(text: str) -> tuple[Segment, ...]:
+    return tuple(_segment(text))
+
+
+def _segment(text: str) -> list[Segment]:
     analysed = [pair for block in split_blocks(text) for pair in analysed_block(block)]
     pieces = [piece for piece, _ in analysed]
     infos = [info for _, info in analysed]
