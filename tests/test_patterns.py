@@ -1,0 +1,66 @@
+"""The lazy patterns' leading-word test (patterns.leading_stems, LazyPattern.may_match) must
+never skip a text the regex matches: cases in tests/cases/patterns/*.toml, every code point
+that folds to ASCII, and every classifier pattern on every classifier case's text."""
+
+from __future__ import annotations
+
+import gc
+import re
+from pathlib import Path
+
+import pytest
+
+from policywatch.monitor import classify
+from policywatch.monitor.classify import opp115, patterns
+from policywatch.monitor.classify.patterns import FOLD_TRAPS, LazyPattern, lazy, leading_stems
+from tests.support.cases import load_named_cases
+
+CASES = load_named_cases(Path(__file__).parent / "cases" / "patterns")
+CLASSIFY_CASES = load_named_cases(Path(__file__).parent / "cases" / "classify")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_leading_stems(name: str) -> None:
+    case = CASES[name]
+    flags = case.get("flags", re.IGNORECASE)
+    stems, _ = leading_stems(case["pattern"], flags)
+    assert sorted(stems or []) == case["stems"]
+    pattern, plain = lazy(case["pattern"], flags), re.compile(case["pattern"], flags)
+    for text in case["texts"]:
+        assert plain.search(text), text
+        assert pattern.search(text) and list(pattern.finditer(text)), text
+    for text in case["misses"]:
+        assert not plain.search(text) and not pattern.search(text), text
+
+
+def test_fold_traps_are_every_code_point_that_matches_ascii_but_lowers_elsewhere() -> None:
+    """A text holding a character that matches an ASCII letter case-insensitively without
+    lower()-ing to it must skip the leading-word test: those characters are FOLD_TRAPS."""
+    ascii_char = re.compile("[\x00-\x7f]", re.IGNORECASE)
+    odd = {chr(c) for c in range(128, 0x110000)
+           if not 0xD800 <= c <= 0xDFFF and ascii_char.fullmatch(chr(c))}
+    lowers_to_its_match = {c for c in odd if len(c.lower()) == 1 and c.lower().isascii()
+                           and re.fullmatch(re.escape(c.lower()), c, re.IGNORECASE)}
+    assert odd - lowers_to_its_match == set(FOLD_TRAPS)
+
+
+def _classifier_patterns() -> list[LazyPattern]:
+    assert classify and opp115 and patterns  # every module that makes patterns is loaded
+    found = [obj for obj in gc.get_objects() if isinstance(obj, LazyPattern)]
+    for pattern in found:
+        pattern.compiled()
+    return found
+
+
+def _texts(case: dict[str, str]) -> list[str]:
+    texts = [case.get("old") or "", case.get("new") or ""]
+    return texts + [line for text in texts for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFY_CASES))
+def test_leading_words_skip_no_match_of_the_classifier(name: str) -> None:
+    texts = _texts(CLASSIFY_CASES[name])
+    for pattern in _classifier_patterns():
+        for text in texts:
+            assert (pattern.search(text) is None) == (pattern.compiled().search(text) is None), (
+                pattern.pattern, text)
