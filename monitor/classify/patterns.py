@@ -33,35 +33,38 @@ class LazyPattern:
     """A regex compiled on first use: the classifier has hundreds of patterns, and a process
     that never classifies (the CLI's other commands, the fetcher) should not pay for them.
 
-    Most of its patterns start every match with one of a few literal words ("sell", "shar",
-    ...): `search`, `finditer`, `findall` and `sub` first look for those words with `in`, which
-    costs far less than the regex engine trying the pattern at every position of a text that
-    has none of them (see leading_stems)."""
+    Most of its patterns match only text that holds one of a few literal words ("sell", "shar",
+    "@", ...): `search`, `finditer`, `findall` and `sub` first look for those words with `in`,
+    which costs far less than the regex engine trying the pattern at every position of a text
+    that has none of them (see required_words)."""
 
-    __slots__ = ("_source", "_flags", "_compiled", "_stems", "_fold")
+    __slots__ = ("_source", "_flags", "_compiled", "_stems", "_digit", "_fold")
 
     def __init__(self, source: str, flags: int) -> None:
         self._source, self._flags = source, flags
         self._compiled: re.Pattern[str] | None = None
         self._stems: tuple[str, ...] | None = None
-        self._fold = False
+        self._digit = self._fold = False
 
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
             compiled = re.compile(self._source, self._flags)
-            self._stems, self._fold = leading_stems(self._source, self._flags)
+            self._stems, self._digit, self._fold = required_words(self._source, self._flags)
             self._compiled = compiled
         return self._compiled
 
     def may_match(self, text: str) -> bool:
-        """False only when no match can start in `text`: none of the leading words is in it."""
+        """False only when no match can be in `text`: it has none of the required words."""
         if self._stems is None:
             return True
-        if self._fold:
-            if not text.isascii() and any(trap in text for trap in FOLD_TRAPS):
+        folded = _folded(text) if self._fold else text
+        if folded is None:
+            return True
+        # A loop: any() over a generator costs more than the tests themselves.
+        for stem in self._stems:  # noqa: SIM110
+            if stem in folded:
                 return True
-            text = text.lower()
-        return any(stem in text for stem in self._stems)
+        return self._digit and _HAS_DIGIT.search(text) is not None
 
     # The methods the classifier calls, spelled out: going through __getattr__ costs a failed
     # attribute lookup on every call, and these run millions of times per corpus pass.
@@ -102,66 +105,96 @@ class LazyPattern:
         return getattr(self.compiled(), name)
 
 
-# --- leading words of a pattern ---------------------------------------------------------------
+# --- words a match requires ------------------------------------------------------------------
 # Characters that match an ASCII letter case-insensitively but whose lower() is not that letter
 # (dotted capital I lowers to "i" plus a combining dot; dotless i and long s fold to i and s):
 # a text holding one is searched without the `in` test. tests/test_patterns.py checks every
 # code point.
 FOLD_TRAPS = ("\u0130", "\u0131", "\u017f")
+# The last text lower-cased, and its lower-case (None: it holds a trap): a hundred patterns
+# test the same text in a row. One tuple, read and replaced whole, so threads cannot mix two.
+_LAST_FOLDED: tuple[str, str | None] = ("", "")
+
+
+def _folded(text: str) -> str | None:
+    global _LAST_FOLDED
+    last_text, folded = _LAST_FOLDED
+    if last_text is text:
+        return folded
+    folded = None if not text.isascii() and any(t in text for t in FOLD_TRAPS) else text.lower()
+    _LAST_FOLDED = (text, folded)
+    return folded
+
+
 _MAX_STEMS = 40  # more words than this, and the `in` tests cost about what the regex does
 _STEM_CHARS = 6  # enough to be rare, few enough that "shares", "shared" are one word
 _ZERO_WIDTH = frozenset({_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT})
 
 
-def leading_stems(source: str, flags: int) -> tuple[tuple[str, ...] | None, bool]:
-    """The literal words one of which every match of `source` starts with (after lookarounds
-    and anchors), lower-cased when the pattern ignores case, and whether it does; None when
-    some match may start otherwise (a character class, a repeat, a flag change)."""
+def required_words(source: str, flags: int) -> tuple[tuple[str, ...] | None, bool, bool]:
+    """Literal words one of which every match of `source` contains (lower-cased when the
+    pattern ignores case), whether a digit may stand for them (the words came with a `\\d`
+    alternative), and whether the pattern ignores case; None when no such words are known."""
     parsed = _parser.parse(source, flags)
     fold = bool(parsed.state.flags & re.IGNORECASE)
-    stems = _stems_of(list(parsed), fold)
-    if stems is None:
-        return None, fold
+    words = _required(list(parsed), fold)
+    if words is None:
+        return None, False, fold
     kept: list[str] = []
-    for stem in sorted(stems, key=len):  # "shar" covers "share": keep the shorter
-        if not any(shorter in stem for shorter in kept):
-            kept.append(stem)
-    return (tuple(kept) if len(kept) <= _MAX_STEMS else None), fold
+    for word in sorted(words - {_DIGIT}, key=len):  # "shar" covers "share": keep the shorter
+        if not any(shorter in word for shorter in kept):
+            kept.append(word)
+    return (tuple(kept) if len(kept) <= _MAX_STEMS else None), _DIGIT in words, fold
 
 
-def _stems_of(items: list[tuple[Any, Any]], fold: bool) -> set[str] | None:
-    """Leading words of a parsed sequence (re._parser's (opcode, argument) items)."""
-    ops = list(items)
-    first = next((i for i, (op, _) in enumerate(ops) if op not in _ZERO_WIDTH), None)
-    if first is None:
-        return None
-    op, arg = ops[first]
-    if op is _constants.LITERAL:
-        run = "".join(chr(a) for _, a in
-                      itertools.takewhile(lambda item: item[0] is _constants.LITERAL, ops[first:]))
-        stem = run[:_STEM_CHARS]
-        if fold and not stem.isascii():
-            return None
-        return {stem.lower() if fold else stem}
+_DIGIT = "\\d"  # stands for any digit in a set of required words
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def _required(items: list[tuple[Any, Any]], fold: bool) -> set[str] | None:
+    """Required words of a parsed sequence (re._parser's (opcode, argument) items): those of
+    the one of its mandatory items whose shortest word is longest."""
+    best: set[str] | None = None
+    at = 0
+    while at < len(items):
+        op, arg = items[at]
+        if op is _constants.LITERAL:
+            run = "".join(chr(a) for _, a in
+                          itertools.takewhile(lambda item: item[0] is _constants.LITERAL,
+                                              items[at:]))
+            at += len(run)
+            word = run[:_STEM_CHARS]
+            found = None if fold and not word.isascii() else {word.lower() if fold else word}
+        else:
+            at += 1
+            found = _required_of_item(op, arg, fold)
+        if found is not None and (best is None or _strength(found) > _strength(best)):
+            best = found
+    return best
+
+
+def _strength(words: set[str]) -> tuple[int, int]:
+    return min(len(w) if w != _DIGIT else 1 for w in words), -len(words)
+
+
+def _required_of_item(op: Any, arg: Any, fold: bool) -> set[str] | None:
     if op is _constants.BRANCH:
         found: set[str] = set()
         for branch in arg[1]:
-            stems = _stems_of(list(branch), fold)
-            if stems is None:
+            words = _required(list(branch), fold)
+            if words is None:
                 return None
-            found |= stems
+            found |= words
         return found
     if op is _constants.SUBPATTERN:
         _group, add_flags, del_flags, inner = arg
-        return None if add_flags or del_flags else _stems_of(list(inner), fold)
+        return None if add_flags or del_flags else _required(list(inner), fold)
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
         least, _most, inner = arg
-        repeated = _stems_of(list(inner), fold)
-        if least or repeated is None:
-            return repeated
-        after = _stems_of(ops[first + 1:], fold)  # "(?:your )?data": "your" or "data"
-        return None if after is None else repeated | after
-    return None
+        return _required(list(inner), fold) if least else None
+    if op is _constants.IN and arg == [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]:
+        return {_DIGIT}
+    return None  # a class, a lookaround, an anchor: it requires no word
 
 
 def lazy(source: str, flags: int = FLAGS) -> re.Pattern[str]:

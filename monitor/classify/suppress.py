@@ -19,7 +19,7 @@ from policywatch.monitor.model import ChangeUnit
 
 from .artifacts import has_holes, title_key
 from .candidates import Candidate, changed_ranges
-from .patterns import regex
+from .patterns import lazy, regex
 from .vocabulary import MODAL_KINDS, mentions
 
 
@@ -59,7 +59,7 @@ _ENTITY_SUFFIX = regex(r"\b(?:ltd|limited|inc|llc|gmbh|ab|s\.?a\.?|sdn|bhd|plc|c
 
 @functools.cache
 def _strip(*pieces: str) -> re.Pattern[str]:
-    return re.compile("|".join(pieces), re.IGNORECASE)
+    return lazy("|".join(pieces))  # case-insensitive; skips texts without the words it needs
 
 
 def _runs_are(candidate: Candidate, *pieces: str, case: bool = False) -> bool:
