@@ -66,3 +66,19 @@ def test_required_words_skip_no_match_of_the_classifier(name: str) -> None:
         for text in texts:
             assert (pattern.search(text) is None) == (pattern.compiled().search(text) is None), (
                 pattern.pattern, text)
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFY_CASES))
+def test_word_index_finds_what_a_substring_scan_finds(name: str) -> None:
+    """suppress._WordIndex (used past half a megabyte) answers as the substring scan does, for
+    every run of words of the case's texts and a few that are in neither."""
+    from policywatch.monitor.classify.suppress import _normal, _normal_text, _WordIndex
+
+    texts = [t for t in _texts(CLASSIFY_CASES[name]) if t]
+    for text in texts:
+        index, normal = _WordIndex(text), _normal_text(text)
+        words = [w for t in texts for w in _normal(t).split()]
+        runs = [words[i:i + n] for n in (1, 3, 8) for i in range(0, max(1, len(words) - n), 3)]
+        runs += [["no", "such", "words"], words[:2] + ["zzz"]]
+        for run in (r for r in runs if r):
+            assert index.has_run(run) == (f" {' '.join(run)} " in normal), run

@@ -194,7 +194,11 @@ def _required_of_item(op: Any, arg: Any, fold: bool) -> set[str] | None:
         return _required(list(inner), fold) if least else None
     if op is _constants.IN and arg == [(_constants.CATEGORY, _constants.CATEGORY_DIGIT)]:
         return {_DIGIT}
-    return None  # a class, a lookaround, an anchor: it requires no word
+    if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in arg):
+        chars = {chr(code) for _, code in arg}  # "[*_]": one of a few characters
+        return None if fold and not all(c.isascii() for c in chars) else {
+            c.lower() if fold else c for c in chars}
+    return None  # another class, a lookaround, an anchor: it requires no word
 
 
 def lazy(source: str, flags: int = FLAGS) -> re.Pattern[str]:

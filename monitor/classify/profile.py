@@ -4,11 +4,10 @@ they touch, and its quantities. Rules compare two profiles (old and new) or judg
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
-from .patterns import regex
+from .patterns import lazy, regex
 from .quantity import Duration, ages, durations, longest, notice_days
 from .scope import EXPOSURE_RANK, EXPOSURES, PROTECTION_RANK, Fact, Stance, facts_in
 
@@ -38,8 +37,8 @@ _MD_MARK = regex(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+\s*")
 _OBFUSCATED = regex(r"\[?email(?:&#160;|\s)protected\]?")
 # The title of a law or of another notice names data types without stating any practice
 # ("our Washington State Consumer Health Data Privacy Policy").
-_NAMED_TEXT = re.compile(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\w'’.-]*\s+){2,8}"
-                         r"(?:Privacy\s+)?(?:Policy|Notice|Act|Law|Statement|Regulation)\b")
+_NAMED_TEXT = lazy(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\w'’.-]*\s+){2,8}"
+                   r"(?:Privacy\s+)?(?:Policy|Notice|Act|Law|Statement|Regulation)\b", 0)
 _PERSON = regex(r"\b(?:we|you|our|us)\b")
 CONTEXT = {
     "retention": regex(r"\b(?:retain\w*|retention|keep|kept|store[ds]?|delete[ds]?|deletion|"
