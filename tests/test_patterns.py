@@ -11,8 +11,17 @@ from pathlib import Path
 import pytest
 
 from policywatch.monitor import classify
-from policywatch.monitor.classify import opp115, patterns
-from policywatch.monitor.classify.patterns import FOLD_TRAPS, LazyPattern, lazy, required_words
+from policywatch.monitor.classify import lexicon, opp115, patterns, vocabulary
+from policywatch.monitor.classify.patterns import (
+    FOLD_TRAPS,
+    LazyPattern,
+    alternation,
+    flexible_spaces,
+    guarded,
+    lazy,
+    required_words,
+)
+from policywatch.monitor.classify.vocabulary import VOCABULARY
 from tests.support.cases import load_named_cases
 
 CASES = load_named_cases(Path(__file__).parent / "cases" / "patterns")
@@ -82,3 +91,50 @@ def test_word_index_finds_what_a_substring_scan_finds(name: str) -> None:
         runs += [["no", "such", "words"], words[:2] + ["zzz"]]
         for run in (r for r in runs if r):
             assert index.has_run(run) == (f" {' '.join(run)} " in normal), run
+
+
+GUARDED = load_named_cases(Path(__file__).parent / "cases" / "patterns" / "guards")
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[str | None, int, int]]:
+    return [(m.lastgroup, m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_guarded(name: str) -> None:
+    case = GUARDED[name]
+    assert guarded(case["pattern"]) == case["guarded"]
+    plain = re.compile(case["pattern"], re.IGNORECASE)
+    guard = re.compile(guarded(case["pattern"]), re.IGNORECASE)
+    for text in case["texts"]:
+        assert _matches(guard, text) == _matches(plain, text), text
+
+
+def _unguarded(tables: list[dict[str, list[str]]]) -> re.Pattern[str]:
+    """The vocabulary's or a lexicon table's regex as it is built without guards."""
+    body = "|".join(f"(?P<g{i}_{j}>{alternation(flexible_spaces(p) for p in phrases)})"
+                    for i, table in enumerate(tables) for j, phrases in enumerate(table.values()))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFY_CASES))
+def test_guards_change_no_mention(name: str) -> None:
+    """The vocabulary and the lexicon tables, guarded, find what they find without guards
+    (same spans; the same kind or entry, as both list them in the same order)."""
+    pairs = [(vocabulary.pattern(), _unguarded([VOCABULARY]), list(VOCABULARY))]
+    for table, entries in ((lexicon.SENSITIVE_PATTERNS, lexicon.SENSITIVE_DATA),
+                           (lexicon.RECIPIENT_PATTERNS, lexicon.RECIPIENTS),
+                           (lexicon.ORDINARY_PATTERNS, lexicon.ORDINARY_DATA),
+                           (lexicon.PURPOSE_PATTERNS, lexicon.PURPOSES)):
+        pairs.append((table.pattern, _unguarded([entries]), list(entries)))
+    for text in _texts(CLASSIFY_CASES[name]):
+        for guarded_pattern, plain, names in pairs:
+            kinds = [m.lastgroup for m in guarded_pattern.finditer(text)]
+            plain_kinds = [m.lastgroup for m in plain.finditer(text)]
+            assert _spans(guarded_pattern, text) == _spans(plain, text), text
+            assert [k if k in names else names[int(k[1:])] for k in kinds if k] == [
+                names[int(k.split("_")[1])] for k in plain_kinds if k], text

@@ -201,6 +201,62 @@ def _required_of_item(op: Any, arg: Any, fold: bool) -> set[str] | None:
     return None  # another class, a lookaround, an anchor: it requires no word
 
 
+# --- characters a match starts with -------------------------------------------------------------
+
+def guarded(source: str, flags: int = FLAGS) -> str:
+    """`source` behind a lookahead for the characters its matches can start with: in a long
+    alternation of alternations (the vocabulary, a lexicon table), the engine then skips a
+    whole group with one class test instead of trying each of its phrases at every word.
+    Matches are the same; `source` itself when its first characters are not known."""
+    chars = _first_chars(list(_parser.parse(source, flags)))
+    return source if chars is None else f"(?=[{''.join(sorted(chars))}])(?:{source})"
+
+
+def _first_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Class pieces ("a", "0-9", "\\d") for the first character of a parsed sequence."""
+    for at, (op, arg) in enumerate(items):
+        if op is _constants.LITERAL:
+            return {re.escape(chr(arg))}
+        if op is _constants.BRANCH:
+            found: set[str] = set()
+            for branch in arg[1]:
+                chars = _first_chars(list(branch))
+                if chars is None:
+                    return None
+                found |= chars
+            return found
+        if op is _constants.SUBPATTERN:
+            _group, add_flags, del_flags, inner = arg
+            return None if add_flags or del_flags else _first_chars(list(inner))
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            least, _most, inner = arg
+            repeated = _first_chars(list(inner))
+            if least or repeated is None:
+                return repeated
+            after = _first_chars(items[at + 1:])  # an optional part: it or what follows
+            return None if after is None else repeated | after
+        return _class_chars(arg) if op is _constants.IN else None
+    return None  # empty, or only anchors and lookarounds: any character
+
+
+_CLASS_CATEGORIES = {_constants.CATEGORY_DIGIT: r"\d", _constants.CATEGORY_WORD: r"\w",
+                     _constants.CATEGORY_SPACE: r"\s"}
+
+
+def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
+    found: set[str] = set()
+    for kind, arg in items:
+        if kind is _constants.LITERAL:
+            found.add(re.escape(chr(arg)))
+        elif kind is _constants.RANGE:
+            found.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif kind is _constants.CATEGORY and arg in _CLASS_CATEGORIES:
+            found.add(_CLASS_CATEGORIES[arg])
+        else:
+            return None  # a negated class, another category
+    return found
+
+
 def lazy(source: str, flags: int = FLAGS) -> re.Pattern[str]:
     return cast("re.Pattern[str]", LazyPattern(source, flags))
 
