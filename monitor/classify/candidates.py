@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from policywatch.monitor.model import ChangeUnit
 
+from .patterns import lazy
 from .vocabulary import MODAL_KINDS, is_generic, mentions
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -80,8 +81,8 @@ _EXPOSING = re.compile(r"^(?:shar|disclos|provid|send|sent|upload|publish|post|s
 # The title of a document names data types without stating a practice ("our Washington State
 # Consumer Health Data Privacy Policy"); a capitalised verb inside a sentence is a name
 # ("the App Store"); "track your progress" follows no person's data.
-_NAMED_DOCUMENT = re.compile(r"(?:\b[A-Z][\w'’.-]*\s+){1,8}(?:Privacy\s+)?(?:Policy|Notice|"
-                             r"Statement|Act|Law|Addendum|Disclosure|Principles|Framework)\b")
+_NAMED_DOCUMENT = lazy(r"(?:\b[A-Z][\w'’.-]*\s+){1,8}(?:Privacy\s+)?(?:Policy|Notice|"
+                       r"Statement|Act|Law|Addendum|Disclosure|Principles|Framework)\b", 0)
 _NOT_DATA_AFTER = re.compile(r"^\W*(?:your |the |their )?(?:progress|orders?|packages?|shipments?|"
                              r"deliver\w*)\b", re.IGNORECASE)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .patterns import FLAGS, alternation, flexible_spaces, lazy, regex, words
+from .patterns import FLAGS, alternation, flexible_spaces, guarded, lazy, regex, words
 
 # --- data types ---------------------------------------------------------------------------------
 # Sensitive types: newly collecting or sharing one is `high` (issue 5's severity scale).
@@ -135,7 +135,7 @@ class Table:
     def __init__(self, table: dict[str, list[str]]) -> None:
         self.names = list(table)
         body = "|".join(
-            f"(?P<i{index}>{alternation(flexible_spaces(p) for p in phrases)})"
+            f"(?P<i{index}>{guarded(alternation(flexible_spaces(p) for p in phrases))})"
             for index, phrases in enumerate(table.values()))
         self.pattern = lazy(r"(?<![\w-])(?:" + body + r")(?![\w])", FLAGS)
         self.find = functools.lru_cache(maxsize=8192)(self._find)

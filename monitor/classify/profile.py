@@ -4,11 +4,10 @@ they touch, and its quantities. Rules compare two profiles (old and new) or judg
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
-from .patterns import regex
+from .patterns import lazy, regex
 from .quantity import Duration, ages, durations, longest, notice_days
 from .scope import EXPOSURE_RANK, EXPOSURES, PROTECTION_RANK, Fact, Stance, facts_in
 
@@ -38,8 +37,8 @@ _MD_MARK = regex(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|^#+\s*")
 _OBFUSCATED = regex(r"\[?email(?:&#160;|\s)protected\]?")
 # The title of a law or of another notice names data types without stating any practice
 # ("our Washington State Consumer Health Data Privacy Policy").
-_NAMED_TEXT = re.compile(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\w'’.-]*\s+){2,8}"
-                         r"(?:Privacy\s+)?(?:Policy|Notice|Act|Law|Statement|Regulation)\b")
+_NAMED_TEXT = lazy(r"(?:\b(?!(?:This|Our|The|These|Its|Your|Any)\b)[A-Z][\w'’.-]*\s+){2,8}"
+                   r"(?:Privacy\s+)?(?:Policy|Notice|Act|Law|Statement|Regulation)\b", 0)
 _PERSON = regex(r"\b(?:we|you|our|us)\b")
 CONTEXT = {
     "retention": regex(r"\b(?:retain\w*|retention|keep|kept|store[ds]?|delete[ds]?|deletion|"
@@ -149,10 +148,17 @@ def _section_facts(text: str, section: str | None) -> list[Fact]:
 
 
 def topics_of(text: str) -> set[str]:
+    return set(_topics(text))  # a set of the caller's own: the cached one stays as it is
+
+
+@functools.lru_cache(maxsize=8192)
+def _topics(text: str) -> frozenset[str]:
+    """Remembered: a profile's sentence and the section headings of its units come back (the
+    headings once per unit under them) and each costs a scan per category."""
     found = {cat for cat, pattern in lx.CATEGORY_CUES.items() if pattern.search(text)}
     if lx.SENSITIVE_PATTERNS.search(text):
         found.add("sensitive_data")
-    return found
+    return frozenset(found)
 
 
 def build(text: str | None, section: str | None = None) -> Profile:

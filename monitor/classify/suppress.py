@@ -9,6 +9,7 @@ the whole old policy says somewhere). `suppressor` returns the first that applie
 
 from __future__ import annotations
 
+import array
 import difflib
 import functools
 import re
@@ -19,7 +20,7 @@ from policywatch.monitor.model import ChangeUnit
 
 from .artifacts import has_holes, title_key
 from .candidates import Candidate, changed_ranges
-from .patterns import regex
+from .patterns import lazy, regex
 from .vocabulary import MODAL_KINDS, mentions
 
 
@@ -59,7 +60,7 @@ _ENTITY_SUFFIX = regex(r"\b(?:ltd|limited|inc|llc|gmbh|ab|s\.?a\.?|sdn|bhd|plc|c
 
 @functools.cache
 def _strip(*pieces: str) -> re.Pattern[str]:
-    return re.compile("|".join(pieces), re.IGNORECASE)
+    return lazy("|".join(pieces))  # case-insensitive; skips texts without the words it needs
 
 
 def _runs_are(candidate: Candidate, *pieces: str, case: bool = False) -> bool:
@@ -275,7 +276,46 @@ def duplicated(c: Candidate, ctx: Context) -> bool:
 
 def _contains(text: str, sentence: str) -> bool:
     words = _normal(sentence)
-    return len(words) >= 8 and f" {words} " in _normal_text(text)
+    if len(words) < 8:
+        return False
+    if len(text) < _INDEXED_FROM:
+        return f" {words} " in _normal_text(text)
+    return _word_index(text).has_run(words.split())
+
+
+# A substring scan of a whole version per unit grows with units x length: on a 5 MB policy with
+# 2,000 units it is most of the classifier's time. Past this length, a word index answers.
+_INDEXED_FROM = 500_000
+
+
+class _WordIndex:
+    """A text's normal form (" a b c ") and where each of its words starts: `has_run` tells
+    whether a run of words occurs in it, as `" a b c " in " x a b c y "` would. Offsets are
+    kept in compact arrays: a 5 MB policy has 800,000 words."""
+
+    def __init__(self, text: str) -> None:
+        self.normal = _normal_text(text)
+        self.at: dict[str, array.array[int]] = {}
+        offset = 0  # of the space before the word
+        for word in self.normal.split():
+            found = self.at.get(word)
+            if found is None:
+                found = self.at[word] = array.array("q")
+            found.append(offset)
+            offset += len(word) + 1
+
+    def has_run(self, run: list[str]) -> bool:
+        # Try the run only where its rarest word stands.
+        rarest = min(range(len(run)), key=lambda i: len(self.at.get(run[i], ())))
+        before = sum(len(word) + 1 for word in run[:rarest])
+        wanted = " " + " ".join(run) + " "
+        return any(self.normal.startswith(wanted, start - before)
+                   for start in self.at.get(run[rarest], ()) if start >= before)
+
+
+@functools.lru_cache(maxsize=2)
+def _word_index(text: str) -> _WordIndex:
+    return _WordIndex(text)
 
 
 _NUMBERED = regex(r"^\W*(?:\d+(?:\.\d+)*\.?|[ivx]+\.|[a-z]\))\s+\S")
@@ -389,7 +429,8 @@ def reworded(c: Candidate, ctx: Context) -> bool:
         return _same_meaning(unit.old, unit.new)
     text = unit.new if unit.kind == "added" else unit.old
     others = ctx.removed if unit.kind == "added" else ctx.added
-    partner = aligned(text or "", [o.old or o.new or "" for o in others])
+    # aligned() reads the first 200 only: a list of them all would cost units x units.
+    partner = aligned(text or "", [o.old or o.new or "" for o in others[:200]])
     if partner is None:
         return False
     old, new = (partner, text or "") if unit.kind == "added" else (text or "", partner)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .patterns import FLAGS, alternation, flexible_spaces
+from .patterns import FLAGS, alternation, flexible_spaces, guarded
 
 # Kinds that say what a practice is about ("substance"), and kinds that only change how firmly
 # it is stated ("modal"): a modal word touches a data practice only in a sentence that has
@@ -129,7 +129,7 @@ GENERIC = re.compile(
 @functools.cache
 def pattern() -> re.Pattern[str]:
     """The whole vocabulary as one regex; `lastgroup` names the kind of a match."""
-    body = "|".join(f"(?P<{kind}>{alternation(flexible_spaces(p) for p in phrases)})"
+    body = "|".join(f"(?P<{kind}>{guarded(alternation(flexible_spaces(p) for p in phrases))})"
                     for kind, phrases in VOCABULARY.items())
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", FLAGS)
 

@@ -12,7 +12,7 @@ from policywatch.monitor.model import ChangeUnit, DiffResult, Span, SpanOp
 
 from .align import Op, align
 from .form import Vocabulary, is_form_only
-from .segment import Segment, segment
+from .segment import Segment, segment_pair
 
 PlacedUnit = tuple[Op, ChangeUnit | None]
 _SPAN_OPS: dict[int, SpanOp] = {-1: "delete", 0: "equal", 1: "insert"}
@@ -28,7 +28,7 @@ def diff_placed(old: str, new: str, *, timeout: float = 0.5
                 ) -> tuple[DiffResult, list[PlacedUnit]]:
     """diff_texts, plus every operation (equal ones too) with its unit, for apply_units."""
     started = time.perf_counter()
-    old_segments, new_segments = segment(old), segment(new)
+    old_segments, new_segments = segment_pair(old, new)
     ops = align(old_segments, new_segments)
     builder = _UnitBuilder(old_segments, new_segments, timeout)
     placed: list[PlacedUnit] = [(op, builder.unit(op)) for op in ops]

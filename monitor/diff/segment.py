@@ -4,6 +4,7 @@ rows), each with its section path, readable text and alignment key."""
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -153,9 +154,47 @@ class _Sections:
         self.in_toc = is_toc_title(title)
 
 
+# Blocks analysed for the diff in progress (segment_pair): shared by its two versions even when
+# they hold more blocks than the block cache, which a 5 MB policy does (its second version would
+# then miss on every block the first evicted).
+_PAIR_BLOCKS: ContextVar[dict[str, tuple[tuple[Piece, _PieceInfo], ...]] | None] = ContextVar(
+    "pair_blocks", default=None)
+
+
+def segment_pair(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
+    """segment(old), segment(new), each block the two share analysed once."""
+    token = _PAIR_BLOCKS.set({})
+    try:
+        return segment(old), segment(new)
+    finally:
+        _PAIR_BLOCKS.reset(token)
+
+
+def _analysed(block: str) -> tuple[tuple[Piece, _PieceInfo], ...]:
+    shared = _PAIR_BLOCKS.get()
+    if shared is None:
+        return analysed_block(block)
+    found = shared.get(block)
+    if found is None:
+        found = shared[block] = analysed_block(block)
+    return found
+
+
 def segment(text: str) -> list[Segment]:
-    """The segments of a document in reading order."""
-    analysed = [pair for block in split_blocks(text) for pair in analysed_block(block)]
+    """The segments of a document in reading order (a list of the caller's own; the segments
+    themselves are shared and must not be changed)."""
+    return list(_segments(text))
+
+
+# The service diffs each version against the previous one: a text segmented as the new version
+# comes back as the old one of the next diff.
+@lru_cache(maxsize=2)
+def _segments(text: str) -> tuple[Segment, ...]:
+    return tuple(_segment(text))
+
+
+def _segment(text: str) -> list[Segment]:
+    analysed = [pair for block in split_blocks(text) for pair in _analysed(block)]
     pieces = [piece for piece, _ in analysed]
     infos = [info for _, info in analysed]
     plain_allowed = sum(p.markdown_heading for p in pieces) < _MARKDOWN_HEADINGS_ENOUGH
