@@ -27,6 +27,7 @@ from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
 from .suppress import SUPPRESSORS, Context, address_block, spelled
+from .transfers import mechanism_findings
 from .unexplained import unexplained
 from .vocabulary import MODAL_KINDS, mentions
 
@@ -158,7 +159,7 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     modal_edit = unit.kind == "modified" and bool(chosen.kinds() & MODAL_KINDS)
     if not rules and not chosen.specific() and not modal_edit:
         return [], "not material: only generic words changed"
-    return rules or [unexplained(chosen)], ""
+    return mechanism_findings(chosen, rules or [unexplained(chosen)], ctx.new_text), ""
 
 
 def _rules_read(unit: ChangeUnit) -> bool:

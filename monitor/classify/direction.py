@@ -16,6 +16,7 @@ from __future__ import annotations
 from policywatch.monitor.model import ChangeUnit, Direction, severity_rank
 
 from .findings import Finding
+from .transfers import MECHANISM
 from .unexplained import UNEXPLAINED
 
 DOMINANCE = 1.5  # fitted on dev.json's `fit` half (bench/materiality.py)
@@ -40,12 +41,21 @@ def qualifies_new_practice(judged: Judged, others: list[Judged]) -> bool:
                for where, other, found in others)
 
 
+def _swapped(judged: list[Judged]) -> bool:
+    """Transfer safeguards both dropped and stated: one mechanism replaced by another."""
+    leanings = {f.direction for _, _, findings in judged for f in findings
+                if f.group == MECHANISM}
+    return {"worse", "better"} <= leanings
+
+
 def document_direction(judged: list[Judged]) -> Direction:
     weight = {"worse": 0, "better": 0}
     explained = set()
+    swapped = _swapped(judged)
     for entry in judged:
         _, unit, findings = entry
-        if qualifies_new_practice(entry, judged):
+        if qualifies_new_practice(entry, judged) or (
+                swapped and all(f.group == MECHANISM for f in findings)):
             continue
         for side in (("worse", "better") if unit.direction == "mixed" else (unit.direction,)):
             if side in weight:
