@@ -1,9 +1,9 @@
 """The direction of a whole change, from its material units.
 
 The rubric's direction is that of the changes that matter most: "mixed" when the profile rules
-explain changes both ways; otherwise the side whose changes weigh DOMINANCE times the other's
-(weight: severity rank), else mixed. A direction guessed from the words of an unexplained change
-should not make a new sale "mixed".
+explain changes of comparable weight both ways (COMPARABLE); otherwise the side whose changes
+weigh DOMINANCE times the other's (weight: severity rank), else mixed. A direction guessed
+from the words of an unexplained change should not make a new sale "mixed".
 
 A protection stated right beside a practice the same change introduces ("you can opt out",
 "recordings are deleted after 7 days", "we do not store the photos" next to a new AI use, a new
@@ -20,6 +20,10 @@ from .transfers import MECHANISM
 from .unexplained import UNEXPLAINED
 
 DOMINANCE = 1.5  # fitted on dev.json's `fit` half (bench/materiality.py)
+# Explained changes both ways are "comparable" when the lighter side weighs at least a third of
+# the heavier: a low gain against one high loss (a retention period shortened while a promise
+# not to sell is reversed) is mixed; one low gain against a dozen explained losses is not.
+COMPARABLE = 3
 QUALIFIER_REACH = 2  # units between a new practice and a protection that qualifies it
 
 Judged = tuple[int, ChangeUnit, list[Finding]]  # position in the diff, unit, its findings
@@ -50,7 +54,7 @@ def _swapped(judged: list[Judged]) -> bool:
 
 def document_direction(judged: list[Judged]) -> Direction:
     weight = {"worse": 0, "better": 0}
-    explained = set()
+    explained = {"worse": 0, "better": 0}  # weight of the units the profile rules explained
     swapped = _swapped(judged)
     for entry in judged:
         _, unit, findings = entry
@@ -61,8 +65,8 @@ def document_direction(judged: list[Judged]) -> Direction:
             if side in weight:
                 weight[side] += severity_rank(unit.severity)
                 if any(f.change != UNEXPLAINED for f in findings):
-                    explained.add(side)
-    if explained == {"worse", "better"}:
+                    explained[side] += severity_rank(unit.severity)
+    if min(explained.values()) * COMPARABLE >= max(explained.values()) > 0:
         return "mixed"
     worse, better = weight["worse"], weight["better"]
     if not worse and not better:
