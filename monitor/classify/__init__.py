@@ -17,6 +17,7 @@ from policywatch.monitor.model import CATEGORIES, ChangeUnit, DiffResult, Direct
 from .artifacts import has_holes, is_title, section_titles, title_key
 from .candidates import Candidate, candidate
 from .capture import document_foreign, is_foreign, lost_capture, short_before
+from .direction import Judged, document_direction
 from .findings import RECIPIENT_REACH, Finding, quote
 from .lexicon import RECIPIENT_PATTERNS
 from .patterns import regex
@@ -26,7 +27,8 @@ from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
 from .suppress import SUPPRESSORS, Context, address_block, spelled
-from .unexplained import UNEXPLAINED, unexplained
+from .transfers import mechanism_findings
+from .unexplained import unexplained
 from .vocabulary import MODAL_KINDS, mentions
 
 __all__ = ["classify_diff", "classify_segment"]
@@ -157,7 +159,7 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     modal_edit = unit.kind == "modified" and bool(chosen.kinds() & MODAL_KINDS)
     if not rules and not chosen.specific() and not modal_edit:
         return [], "not material: only generic words changed"
-    return rules or [unexplained(chosen)], ""
+    return mechanism_findings(chosen, rules or [unexplained(chosen)], ctx.new_text), ""
 
 
 def _rules_read(unit: ChangeUnit) -> bool:
@@ -234,7 +236,7 @@ def classify_diff(result: DiffResult, old_text: str | None = None,
     profiles, added, removed = _pools(result)
     ctx = _context(result, old_text, new_text)
     headlines: list[tuple[int, int, str]] = []
-    explained: set[int] = set()  # units a profile rule explained (their direction is judged)
+    judged: list[Judged] = []  # material units and their findings, for the document's direction
     for position, unit in enumerate(result.changes):
         if unit.form_only or unit.kind == "moved":
             _apply(unit, [])
@@ -242,52 +244,26 @@ def classify_diff(result: DiffResult, old_text: str | None = None,
         rules, restated = _rule_findings(unit, profiles, added, removed, ctx.titles)
         findings, note = _judge(unit, rules, restated, ctx)
         _apply(unit, findings, note)
-        if any(f.change != UNEXPLAINED for f in findings):
-            explained.add(id(unit))
         if unit.material:
+            judged.append((position, unit, [f for f in findings if f.severity != "none"]))
             top = max(findings, key=lambda f: (severity_rank(f.severity), f.direction == "worse"))
             where = f" ({unit.section})" if unit.section else ""
             headlines.append((severity_rank(top.severity) * 2 + (top.direction == "worse"),
                               -position, top.headline + where))
-    _document(result, headlines, explained)
+    _document(result, headlines, judged)
     _versions(result, old_text, new_text)
     return result
 
 
 def _document(result: DiffResult, headlines: list[tuple[int, int, str]],
-              explained: set[int]) -> None:
+              judged: list[Judged]) -> None:
     material = [u for u in result.changes if u.material]
     result.material = bool(material)
     result.severity = max((u.severity for u in material), key=severity_rank, default="none")
-    result.direction = _document_direction(material, explained)
+    result.direction = document_direction(judged)
     found = {cat for u in material for cat in u.categories}
     result.categories = [cat for cat in CATEGORIES if cat in found]
     result.summary = _summary(result, headlines)
-
-
-DOMINANCE = 1.5  # fitted on dev.json's `fit` half (bench/materiality.py)
-
-
-def _document_direction(material: list[ChangeUnit], explained_units: set[int]) -> Direction:
-    """Mixed when the rules explained changes both ways; otherwise the side whose changes
-    weigh DOMINANCE times the other's (weight: severity rank), else mixed. A direction guessed
-    from the words of an unexplained change should not make a new sale "mixed"."""
-    weight = {"worse": 0, "better": 0}
-    explained = set()
-    for unit in material:
-        for side in (("worse", "better") if unit.direction == "mixed" else (unit.direction,)):
-            if side in weight:
-                weight[side] += severity_rank(unit.severity)
-                if id(unit) in explained_units:
-                    explained.add(side)
-    if explained == {"worse", "better"}:
-        return "mixed"
-    worse, better = weight["worse"], weight["better"]
-    if not worse and not better:
-        return "neutral"
-    if worse >= DOMINANCE * better:
-        return "worse"
-    return "better" if better >= DOMINANCE * worse else "mixed"
 
 
 def _versions(result: DiffResult, old_text: str | None, new_text: str | None) -> None:

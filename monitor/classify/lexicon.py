@@ -37,6 +37,9 @@ SENSITIVE_DATA: dict[str, list[str]] = {
         r"national (?:id|identification|insurance) (?:numbers?|cards?)",
         r"tax (?:identification )?(?:numbers?|ids?)", r"identity documents?",
         r"id (?:photos?|documents?|cards?|numbers?)",
+        # a copy or scan of an identity document, even a redacted one
+        r"(?:copy|copies|scans?|images?|photos?) of (?:your |an? |the )?(?:government[- ]"
+        r"(?:issued )?)?(?:id|identification|identity)(?: documents?| cards?)?",
     ],
     "contacts": [
         r"(?:phone |device |address book )?contacts? lists?", r"address book",

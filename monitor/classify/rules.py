@@ -326,8 +326,8 @@ def _age_change(old: Profile, new: Profile) -> list[Finding]:
         return []
     reason = f"{quote(old.min_age[1])} became {quote(new.min_age[1])}"
     cats = ("children",)
-    if new.min_age[0] < old.min_age[0]:
-        return [Finding(severity="medium", direction="worse", categories=cats,
+    if new.min_age[0] < old.min_age[0]:  # rubric: children's data is high
+        return [Finding(severity="high", direction="worse", categories=cats,
                         headline=f"children's age threshold lowered from "
                         f"{old.min_age[0]} to {new.min_age[0]}", reason=reason)]
     return [Finding(severity="low", direction="better", categories=cats,

@@ -93,7 +93,11 @@ def _sentence_negated(text: str) -> bool:
 
 def direction(c: Candidate) -> Leaning:
     """Words that expose data joining the text lean worse, protections joining lean better,
-    and the reverse for words that leave; a sentence that denies flips its words."""
+    and the reverse for words that leave; a sentence that denies flips its words. A sensitive
+    data type newly named in an edited sentence is worse whatever limits come with it ("a copy of
+    your ID, with only your name visible")."""
+    if sensitive_joined(c):
+        return "worse"
     score = 0
     for side, text, sign in (("new", c.unit.new or "", 1), ("old", c.unit.old or "", -1)):
         negated = -1 if _sentence_negated(text) else 1
@@ -106,6 +110,18 @@ def direction(c: Candidate) -> Leaning:
         if side == "old" and any(t.kind == "negation" for t in c.touches if t.side == "old"):
             score += 1  # a denial dropped
     return "worse" if score > 0 else "better" if score < 0 else "neutral"
+
+
+def sensitive_joined(c: Candidate) -> bool:
+    """The inserted words of an edited sentence name a sensitive data type the old sentence did
+    not, and deny nothing."""
+    if c.unit.kind != "modified":
+        return False
+    inserted = " ".join(i for _, i in c.runs if i.strip())
+    if not inserted or any(kind == "negation" for kind, *_ in mentions(inserted)):
+        return False
+    before = {name for name, *_ in SENSITIVE_PATTERNS.spans(c.unit.old or "")}
+    return any(name not in before for name, *_ in SENSITIVE_PATTERNS.spans(inserted))
 
 
 def _sign(value: int) -> int:
@@ -128,7 +144,8 @@ def severity(c: Candidate, leaning: Leaning) -> Severity:
     if leaning != "worse" or not kinds & WIDENING:
         return "low"
     words = " ".join(t.words for t in c.specific())
-    if "children" in kinds or SENSITIVE_PATTERNS.search(words) or _promise_dropped(c):
+    if ("children" in kinds or SENSITIVE_PATTERNS.search(words) or sensitive_joined(c)
+            or _promise_dropped(c)):
         return "high"  # rubric: sensitive or children's data, a promise removed
     return "medium"
 
