@@ -25,7 +25,7 @@ from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
-from .suppress import SUPPRESSORS, Context, address_block, spelled
+from .suppress import SUPPRESSORS, Context, address_block, covering_near, spelled
 from .unexplained import UNEXPLAINED, unexplained
 from .vocabulary import MODAL_KINDS, mentions
 
@@ -63,6 +63,9 @@ HEADING_CATEGORIES = frozenset({"rights", "children", "retention", "security", "
                                 "tracking", "ai_training", "do_not_track", "sale"})
 # Suppressors that read no English: they also apply to text in another language.
 FORM_OF_ANY_LANGUAGE = ("duplicated or re-flowed text", "table-of-contents line")
+# Suppressors that compare practice words: where the rules found a change, theirs is the finer
+# reading, and what the rules found is restated nearby is judged by their pools instead.
+JUDGED_BY_WORDS = ("same-meaning rewording", "said nearby in the other version")
 
 
 def _apply(unit: ChangeUnit, findings: list[Finding], note: str = "") -> None:
@@ -123,16 +126,29 @@ def _context(result: DiffResult, old_text: str | None, new_text: str | None) -> 
 
 
 def _rule_findings(unit: ChangeUnit, profiles: dict[int, Profile], added: Pool,
-                   removed: Pool, titles: set[str]) -> tuple[list[Finding], bool]:
+                   removed: Pool, ctx: Context) -> tuple[list[Finding], bool]:
     """What the profile rules find, and whether all of it is restated on the diff's other
-    side (a sentence deleted here and said again there)."""
-    if is_title(unit, titles) or has_holes(unit):
+    side (a sentence deleted here and said again there) or near its place in the other
+    version (a promise deleted here that stands two paragraphs on)."""
+    if is_title(unit, ctx.titles) or has_holes(unit):
         return [], False
     found = _unit_findings(unit, profiles)
     kept = drop_restated(found, added, removed) if found else found
+    if kept and unit.kind != "modified":
+        near = _near_pool(unit, ctx)
+        kept = drop_restated(kept, added, removed, old_doc=near, new_doc=near)
     if unit.kind == "added":
         kept = upgrade_reversals(kept, removed)
     return kept, bool(found) and not kept
+
+
+def _near_pool(unit: ChangeUnit, ctx: Context) -> Pool:
+    """What the other version states, as broadly, near the place of an added or removed
+    sentence."""
+    pool = Pool()
+    for sentence in covering_near(unit, ctx):
+        pool.add(build_profile(sentence, unit.section))
+    return pool
 
 
 def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
@@ -148,7 +164,7 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
         return [], ""
     chosen = found or Candidate(unit)
     for name, applies in SUPPRESSORS.items():
-        if (name != "same-meaning rewording" or not rules) and applies(chosen, ctx):
+        if (name not in JUDGED_BY_WORDS or not rules) and applies(chosen, ctx):
             return [], f"not material: {name}"
     if restated and not rules:
         return [], "not material: restated elsewhere in this change"
@@ -239,7 +255,7 @@ def classify_diff(result: DiffResult, old_text: str | None = None,
         if unit.form_only or unit.kind == "moved":
             _apply(unit, [])
             continue
-        rules, restated = _rule_findings(unit, profiles, added, removed, ctx.titles)
+        rules, restated = _rule_findings(unit, profiles, added, removed, ctx)
         findings, note = _judge(unit, rules, restated, ctx)
         _apply(unit, findings, note)
         if any(f.change != UNEXPLAINED for f in findings):

@@ -19,8 +19,9 @@ from policywatch.monitor.model import ChangeUnit
 
 from .artifacts import has_holes, title_key
 from .candidates import Candidate, changed_ranges
+from .nearby import near_sentences
 from .patterns import regex
-from .vocabulary import MODAL_KINDS, mentions
+from .vocabulary import MODAL_KINDS, is_generic, mentions
 
 
 @dataclass
@@ -102,10 +103,24 @@ _CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phon
 
 
 def address_block(text: str) -> bool:
-    """Text in any language holding an e-mail address, a phone number or an "Attention:"."""
+    """Text in any language holding an e-mail address, a phone number or an "Attention:", or
+    a postal address line."""
     if re.search(f"{_EMAIL}|{_PHONE}|\\battention:", text, re.IGNORECASE):
         return True
-    return len(text.split()) <= 25 and bool(re.search(r"\b\d{4,6}\b", text))  # a postcode
+    if len(text.split()) <= 25 and re.search(r"\b\d{4,6}\b", text):
+        return True  # a postcode
+    return _address_line(text)
+
+
+def _address_line(text: str) -> bool:
+    """"Paseo de los Tamarindos 150, Bosques de las Lomas": a short line, no sentence, of
+    capitalised names, short particles and a house number (no word of a sentence's kind)."""
+    words = re.findall(r"[^\W\d_][\w'’.-]*|\d+\w*", text)
+    if not 4 <= len(words) <= 14 or _SENTENCE_END.search(text) or not re.search(r"\d", text):
+        return False
+    if "," not in text:
+        return False  # the parts of an address stand between commas
+    return all(w[0].isupper() or w[0].isdigit() or len(w) <= 3 for w in words)
 
 
 def _no_email(text: str) -> str:
@@ -464,6 +479,168 @@ def words_lost(c: Candidate, ctx: Context) -> bool:
     return has_holes(c.unit)
 
 
+# A consent banner's title: a question to accept or allow cookies, or "This site uses cookies".
+_BANNER_TITLE = regex(r"^\W*(?:(?:accept|allow|enable|agree to)\b[^?]{0,80}\bcookies?\b[^?]{0,80}"
+                      r"\?\W*$|(?:this|our) (?:web ?site|site|app|page|browser) uses cookies\b|"
+                      r"we use cookies\W*$|(?:we )?value your privacy\W*$)")
+# The banner's buttons, or its "By clicking Accept you agree": the reader's click, no practice.
+_BANNER_LINE = regex(r"\bby (?:clicking|tapping|selecting|pressing)\b[^.]{0,80}\b(?:accept|agree|"
+                     r"allow|consent)|^\W*(?:(?:accept|reject|allow|decline|refuse|deny)(?: all)?"
+                     r"(?: cookies)?|manage (?:cookies|preferences|settings|options)|cookie "
+                     r"settings|customi[sz]e|necessary only|only necessary)(?:\s*[|/·]\s*|\s*$)")
+
+
+def cookie_banner(c: Candidate, ctx: Context) -> bool:
+    """A cookie-consent banner captured with the page (or dropped from it): its title asks to
+    accept cookies, its lines are buttons. The policy's own cookie section is no banner."""
+    if c.unit.kind == "modified":
+        return False
+    text = c.unit.new or c.unit.old or ""
+    heading = (c.unit.section or "").split("›")[-1]
+    if _BANNER_TITLE.search(heading) or _BANNER_TITLE.search(text):
+        return len(text.split()) <= 60
+    return len(text.split()) <= 40 and bool(_BANNER_LINE.search(text)) and "cookie" in (
+        text + " " + heading).lower()
+
+
+# Example markers: "like", "such as", "including" introduce the same list.
+_EXAMPLE = regex(r"\b(?:such as|like|including|for example|for instance|e\.g\.?|incl\.?)(?=\W)")
+# One thing, several names (not a lexicon entry: those group distinct items, such as e-mail
+# addresses and phone numbers under "contact details").
+_ONE_THING = ((regex(r"\b(?:date of birth|birth ?dates?|birthdays?|dob)\b"), "birthdate"),
+              (regex(r"\be-?mail(?: address(?:es)?)?\b"), "email"),
+              (regex(r"\b(?:(?:tele)?phone|mobile)(?: numbers?)?\b"), "phone"),
+              (regex(r"\b(?:ip address(?:es)?|internet protocol (?:\(ip\) )?address(?:es)?)\b"),
+               "ip"),
+              (regex(r"\b(?:advertisements?|ads?)\b"), "ad"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_alike(text: str) -> str:
+    """A sentence with the names of one thing merged, example markers merged and plurals
+    dropped: two sentences that read alike say the same."""
+    text = _EXAMPLE.sub(" eg ", text)
+    for pattern, name in _ONE_THING:
+        text = pattern.sub(f" {name} ", text)
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w
+                    for w in re.findall(r"\w+", text.lower()))
+
+
+def named_otherwise(c: Candidate, ctx: Context) -> bool:
+    """One thing named otherwise ("birthday" -> "date of birth", "your email" -> "your email
+    address", "ads" -> "ad"), or "like" -> "such as": the same data, the same list."""
+    unit = c.unit
+    return unit.kind == "modified" and bool(unit.old and unit.new) and _named_alike(
+        unit.old or "") == _named_alike(unit.new or "")
+
+
+_WRONGDOERS = (r"(?:identity |cyber ?|data )?(?:thieves|thief|criminals?|fraudsters?|scammers?|"
+               r"hackers?|attackers?|imp[oe]sters?|impostors?|spammers?|phishers?|crooks|"
+               r"con artists|bad actors|malicious (?:actors|parties|people|individuals|users))")
+# The sentence's subject is a wrongdoer ("Thieves steal ...", "Some scammers may ..."), or
+# "they" right after a sentence whose subject was one.
+_WRONGDOER_SUBJECT = regex(rf"^\W*(?:[^,.]{{0,40}},\s*)?(?:some |many |the |these |such |other )?"
+                           rf"{_WRONGDOERS}\b")
+_THEY = regex(r"^\W*(?:they|these (?:people|individuals|groups))\b")
+_FIRST_PERSON_SUBJECT = regex(r"\bwe\b")
+
+
+def wrongdoers_act(c: Candidate, ctx: Context) -> bool:
+    """What thieves, scammers or hackers do ("Thieves steal personal information. They use it
+    to get prescriptions"): a warning about someone else's acts, not the company's practice."""
+    if c.unit.kind == "modified":
+        return False
+    text = c.unit.new or c.unit.old or ""
+    if _FIRST_PERSON_SUBJECT.search(text) or len(text.split()) > 45:
+        return False
+    if _WRONGDOER_SUBJECT.search(text):
+        return True
+    whole = ctx.new_text if c.unit.kind == "added" else ctx.old_text
+    return bool(_THEY.search(text)) and bool(_WRONGDOER_SUBJECT.search(_sentence_before(whole,
+                                                                                        text)))
+
+
+def _sentence_before(whole: str, sentence: str) -> str:
+    """The sentence that stands right before `sentence` in `whole` ("" when none)."""
+    at = whole.find(sentence[:60])
+    if at <= 0:
+        return ""
+    pieces = re.split(r"(?<=[.!?])\s+|\n+", whole[max(0, at - 400):at].strip())
+    return pieces[-1] if pieces else ""
+
+
+# Choice words that ask the same of the company.
+_SAME_CHOICE = {"opt-in": "consent", "opt in": "consent", "permission": "consent",
+                "consents": "consent", "agreement": "consent"}
+_LIMITS = frozenset({"only", "solely", "exclusively", "unless", "except", "without"})
+_COMPARED_EQUAL = ("quantity", "retention", "children", "ai", "transfer")
+
+
+@functools.lru_cache(maxsize=8192)
+def _practice_words(text: str) -> dict[str, frozenset[str]]:
+    """The practice words of a sentence by kind, synonyms merged; "negated" holds "yes" when a
+    denial stands right before a practice verb or choice ("we do not sell", not "cookies that
+    are not necessary")."""
+    found: dict[str, set[str]] = {}
+    previous: tuple[str, int] | None = None
+    for kind, words, start, end in mentions(text):
+        word = " ".join(words.lower().split())
+        word = _SAME_CHOICE.get(word, _SAME.get(word, word)) if kind != "modal" else word
+        if kind == "modal" and word not in _LIMITS:
+            continue
+        found.setdefault(kind, set()).add(spelled(word))
+        if kind in ("verb", "choice") and previous and previous[0] == "negation" and len(
+                text[previous[1]:start].split()) <= 3:
+            found["negated"] = {"yes"}
+        previous = (kind, end)
+    found.pop("negation", None)
+    return {kind: frozenset(words) for kind, words in found.items()}
+
+
+def _covers(have: dict[str, frozenset[str]], wanted: dict[str, frozenset[str]]) -> bool:
+    """`have` states all that `wanted` does, as broadly: its words of every kind (purposes
+    aside: one purpose in common, or none named on one side), no limit of its own, the same
+    quantities and the same denial."""
+    for kind, words in wanted.items():
+        if kind not in ("purpose", "modal") and not words <= have.get(kind, frozenset()):
+            return False
+    purposes = have.get("purpose", frozenset()), wanted.get("purpose", frozenset())
+    if all(purposes) and not purposes[0] & purposes[1]:
+        return False  # for another purpose: "for analytics" does not say "for advertising"
+    if not have.get("modal", frozenset()) <= wanted.get("modal", frozenset()):
+        return False
+    return all(have.get(kind) == wanted.get(kind) for kind in (*_COMPARED_EQUAL, "negated"))
+
+
+def covering_near(unit: ChangeUnit, ctx: Context, least: int = 2) -> list[str]:
+    """Sentences of the other version, near the place of an added or removed sentence, that
+    state all it states as broadly (nearby.py); none for a sentence naming fewer than `least`
+    specific practice words (too little to be recognised again)."""
+    removed = unit.kind == "removed"
+    text = (unit.old if removed else unit.new) or ""
+    wanted = _practice_words(text)
+    if unit.kind == "modified" or not (wanted.get("verb") or wanted.get("choice")):
+        return []  # no practice stated, nothing to find again
+    if _specific_words(text) < least:
+        return []
+    source, target = (ctx.old_text, ctx.new_text) if removed else (ctx.new_text, ctx.old_text)
+    return [other for other in near_sentences(source, target, text)
+            if _covers(_practice_words(other), wanted)]
+
+
+def _specific_words(text: str) -> int:
+    return sum(1 for kind, words in _practice_words(text).items() if kind not in (
+        "modal", "negated") for word in words if not is_generic(word))
+
+
+def said_nearby(c: Candidate, ctx: Context) -> bool:
+    """A removed sentence whose practice the new version still states, as broadly, within a
+    few paragraphs of where it stood (an added one the old version stated there): the same
+    promise kept nearby, or a sentence folded into its neighbour. The rules judged nothing
+    here, so the sentence must name more to be recognised (three specific practice words)."""
+    return "name" not in c.kinds() and bool(covering_near(c.unit, ctx, least=3))
+
+
 Suppressor = Callable[[Candidate, Context], bool]
 SUPPRESSORS: dict[str, Suppressor] = {
     "contact details": contact_details,
@@ -478,7 +655,11 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "request statistics": request_statistics,
     "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,
+    "same data named otherwise": named_otherwise,
+    "cookie banner": cookie_banner,
+    "what wrongdoers do, no practice": wrongdoers_act,
     "same-meaning rewording": reworded,
+    "said nearby in the other version": said_nearby,
 }
 
 
