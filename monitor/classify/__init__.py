@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from policywatch.monitor.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
 
 from .artifacts import has_holes, is_title, section_titles, title_key
-from .candidates import Candidate, candidate
+from .candidates import Candidate, candidate, changed_ranges
 from .capture import document_foreign, is_foreign, lost_capture, short_before
 from .findings import RECIPIENT_REACH, Finding, quote
 from .lexicon import RECIPIENT_PATTERNS
@@ -162,7 +162,7 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     found = candidate(unit)
     if not rules and found is None:
         return [], ""
-    chosen = found or Candidate(unit)
+    chosen = found or _bare_candidate(unit)
     for name, applies in SUPPRESSORS.items():
         if (name not in JUDGED_BY_WORDS or not rules) and applies(chosen, ctx):
             return [], f"not material: {name}"
@@ -174,6 +174,14 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     if not rules and not chosen.specific() and not modal_edit:
         return [], "not material: only generic words changed"
     return rules or [unexplained(chosen)], ""
+
+
+def _bare_candidate(unit: ChangeUnit) -> Candidate:
+    """A unit the rules judged although no changed word is practice vocabulary: its changed
+    runs still let the suppressors of form see what changed (a name, a link, a date)."""
+    if unit.kind == "modified" and unit.old and unit.new:
+        return Candidate(unit, runs=changed_ranges(unit.old, unit.new)[2])
+    return Candidate(unit)
 
 
 def _rules_read(unit: ChangeUnit) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from policywatch.monitor.model import ChangeUnit
 
-from .artifacts import has_holes, title_key
+from .artifacts import has_holes, is_title
 from .candidates import Candidate, changed_ranges
 from .nearby import near_sentences
 from .patterns import regex
@@ -192,7 +192,9 @@ def points_elsewhere(c: Candidate, ctx: Context) -> bool:
 
 
 _LEADING_ABOUT = regex(r"^\W*(?:for (?:more|further) (?:information|details)|to learn more|"
-                       r"if you (?:have|want|would like)|more (?:information|details))")
+                       r"if you (?:have|want|would like)|more (?:information|details)|"
+                       r"for (?:more|further|additional|details)\b[^.,;]{0,60}\b(?:about|on|"
+                       r"regarding)\b|to (?:find out|learn|read) (?:more )?about\b)")
 
 
 def _starts_with_pointer_clause(text: str) -> bool:
@@ -211,6 +213,22 @@ _VERSION_LINE = regex(
 
 _EFFECTIVE_ON = regex(r"\b(?:(?:will be|is|are|becomes?|became|was) effective|(?:comes?|came|"
                       r"will come) into (?:effect|force)|takes? effect)\b")
+
+
+# Where a setting sits in the menus: "Settings > Privacy > Ads", "Settings → Account".
+_MENU_LABEL = (r"[\"“”'‘’]?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}(?: (?:and|&|of|for|your|my) "
+               r"[\w'’-]+)?[\"“”'‘’]?")
+_MENU_PATH = re.compile(rf"\b{_MENU_LABEL}(?:\s*[>›→»]\s*{_MENU_LABEL})+")
+
+
+def settings_path(c: Candidate, ctx: Context) -> bool:
+    """Only the menu path to a setting changed ("Settings > Privacy" -> "Settings and privacy
+    > Privacy > Ads"): the choice is the same, it is found elsewhere on the screen."""
+    unit = c.unit
+    if unit.kind != "modified" or not re.search(r"[>›→»]", (unit.old or "") + (unit.new or "")):
+        return False
+    before, after = (_MENU_PATH.sub(" ", text or "") for text in (unit.old, unit.new))
+    return _normal(before) == _normal(after)
 
 
 def date_or_version(c: Candidate, ctx: Context) -> bool:
@@ -312,8 +330,8 @@ def _label(text: str, section: str | None) -> bool:
 
 def toc_line(c: Candidate, ctx: Context) -> bool:
     texts = [t for t in (c.unit.old, c.unit.new) if t]
-    if texts and all(title_key(t) in ctx.titles for t in texts):
-        return True
+    if is_title(c.unit, ctx.titles):
+        return True  # a heading of either version, or a heading reworded
     if c.unit.kind != "modified" and texts and all(_label(t, c.unit.section) for t in texts):
         return True
     return c.unit.kind != "modified" and all(
@@ -647,6 +665,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "renamed": renamed,
     "points to another page": points_elsewhere,
     "date or version line": date_or_version,
+    "path to a setting": settings_path,
     "link target or page chrome": link_or_chrome,
     "duplicated or re-flowed text": duplicated,
     "table-of-contents line": toc_line,
