@@ -146,9 +146,35 @@ def renamed(c: Candidate, ctx: Context) -> bool:
         if not names_only or not re.search(r"\b[A-Z]", deleted + inserted):
             return False  # numbers alone are quantities, not names
         if not (deleted.strip(" ,.;()") and inserted.strip(" ,.;()")) and not _ENTITY_SUFFIX.search(
-                deleted + " " + inserted):
+                deleted + " " + inserted) and inserted not in _grown_names(c.unit):
             return False  # a name added or dropped alone can be a recipient added or dropped
     return True
+
+
+_CAPITALISED_WORDS = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*")
+
+
+def _grown_names(unit: ChangeUnit) -> set[str]:
+    """Capitalised words inserted against a name that stays ("Stripe" -> "Stripe Payments
+    Europe", "User Logs" -> "User Audit Logs"): the same entity or product named in full.
+    Words joined by "and" or a comma are another name ("Meta" -> "Meta, Google")."""
+    if unit.kind != "modified" or not unit.old or not unit.new:
+        return set()
+    new = unit.new
+    _, inserted_ranges, runs = changed_ranges(unit.old, new)
+    grown, at = set(), 0
+    for deleted, inserted in runs:
+        if not inserted:
+            continue
+        start, end = inserted_ranges[at]
+        at += 1
+        if deleted or not _CAPITALISED_WORDS.fullmatch(inserted):
+            continue
+        left, right = new[:start].rstrip(), new[end:].lstrip()
+        if (left and left == new[:start][:len(left)] and re.search(r"\b[A-Z][\w'’-]*$", left)
+                and not left.endswith(",")) or re.match(r"[A-Z][\w'’-]*", right):
+            grown.add(inserted)
+    return grown
 
 
 _POINTER = regex(
@@ -508,6 +534,13 @@ _BANNER_LINE = regex(r"\bby (?:clicking|tapping|selecting|pressing)\b[^.]{0,80}\
                      r"settings|customi[sz]e|necessary only|only necessary)(?:\s*[|/·]\s*|\s*$)")
 
 
+# A row of banner buttons closing the text: "Accept | Reject | Customise", "Allow all Deny".
+_BUTTON = (r"(?:accept|reject|allow|deny|decline|refuse|customi[sz]e|manage (?:cookies|options|"
+           r"preferences|settings)|cookie settings|got it|ok(?:ay)?|i agree|agree|dismiss)"
+           r"(?: all| cookies)?")
+_BUTTON_ROW = regex(rf"\b{_BUTTON}(?:\s*[|/·]?\s*{_BUTTON}\b)+\W*$")
+
+
 def cookie_banner(c: Candidate, ctx: Context) -> bool:
     """A cookie-consent banner captured with the page (or dropped from it): its title asks to
     accept cookies, its lines are buttons. The policy's own cookie section is no banner."""
@@ -517,8 +550,18 @@ def cookie_banner(c: Candidate, ctx: Context) -> bool:
     heading = (c.unit.section or "").split("›")[-1]
     if _BANNER_TITLE.search(heading) or _BANNER_TITLE.search(text):
         return len(text.split()) <= 60
-    return len(text.split()) <= 40 and bool(_BANNER_LINE.search(text)) and "cookie" in (
-        text + " " + heading).lower()
+    paragraph = _paragraph_of(ctx.new_text if c.unit.kind == "added" else ctx.old_text, text)
+    banner = _BANNER_LINE.search(text) or _BUTTON_ROW.search(text) or (
+        len(paragraph.split()) <= 80 and _BUTTON_ROW.search(paragraph))
+    return len(text.split()) <= 40 and bool(banner) and "cookie" in (text + " " + heading).lower()
+
+
+def _paragraph_of(whole: str, sentence: str) -> str:
+    """The line of `whole` that holds `sentence` ("" when none)."""
+    at = whole.find(sentence[:80]) if sentence else -1
+    if at < 0:
+        return ""
+    return whole[whole.rfind("\n", 0, at) + 1:(whole.find("\n", at) + 1 or len(whole) + 1) - 1]
 
 
 # Example markers: "like", "such as", "including" introduce the same list.
