@@ -19,6 +19,7 @@ from policywatch.monitor.model import ChangeUnit
 
 from .artifacts import has_holes, is_title
 from .candidates import Candidate, changed_ranges
+from .lexicon import SENSITIVE_PATTERNS
 from .nearby import near_sentences
 from .patterns import regex
 from .vocabulary import MODAL_KINDS, is_generic, mentions
@@ -141,6 +142,8 @@ def renamed(c: Candidate, ctx: Context) -> bool:
         if _FEATURE_WORDS.fullmatch(inserted.strip()) and _runs_are(
                 Candidate(c.unit, runs=[(deleted, "")]), _NAME, r"\d+", case=True):
             continue  # "Limit Ad Tracking" -> "tracking settings": a named setting described
+        if _sensitive_joins(deleted, inserted):
+            return False  # "Identifiers" -> "Biometric Information": a data type, no new name
         names_only = _runs_are(Candidate(c.unit, runs=[(deleted, inserted)]), _NAME, r"\d+",
                                case=True)
         if not names_only or not re.search(r"\b[A-Z]", deleted + inserted):
@@ -149,6 +152,11 @@ def renamed(c: Candidate, ctx: Context) -> bool:
                 deleted + " " + inserted) and inserted not in _grown_names(c.unit):
             return False  # a name added or dropped alone can be a recipient added or dropped
     return True
+
+
+def _sensitive_joins(deleted: str, inserted: str) -> bool:
+    """Sensitive data named in the inserted words and not in the deleted ones."""
+    return bool(set(SENSITIVE_PATTERNS.find(inserted)) - set(SENSITIVE_PATTERNS.find(deleted)))
 
 
 _CAPITALISED_WORDS = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*")
@@ -255,6 +263,34 @@ def settings_path(c: Candidate, ctx: Context) -> bool:
         return False
     before, after = (_MENU_PATH.sub(" ", text or "") for text in (unit.old, unit.new))
     return _normal(before) == _normal(after)
+
+
+# A cross-reference: "Section 4", "section 2.3", or a quoted Title Case heading ("How We Share
+# Your Information"), where every word of four letters or more is capitalised, named as a
+# section ("see", "section", "below" beside it): a quoted data category is no reference.
+_TITLE_WORD = r"(?:[A-Z][\w'’&-]*|[a-z]{1,3}|[&,:-])"
+_QUOTED_TITLE = re.compile(rf"[\"“‘']{_TITLE_WORD}(?: {_TITLE_WORD}){{0,12}}[\"”’']")
+_SECTION_NUMBER = re.compile(r"\b[Ss]ection \d+(?:\.\d+)*\b|§\s*\d+(?:\.\d+)*")
+_REFERRING = regex(r"\b(?:see|section|sections|chapter|heading|titled|entitled|below|above|"
+                   r"part)\b")
+
+
+def _without_references(text: str) -> str:
+    def drop(found: re.Match[str]) -> str:
+        around = text[max(0, found.start() - 25):found.start()] + text[found.end():found.end() + 25]
+        return " " if _REFERRING.search(around) else found.group(0)
+
+    return _SECTION_NUMBER.sub(" ", _QUOTED_TITLE.sub(drop, text))
+
+
+def cross_reference(c: Candidate, ctx: Context) -> bool:
+    """Only a reference to another section changed: its number or its quoted title ("See
+    Section 4 ("How We Share Information")" -> "See Section 5 ("How We Share Your ...")")."""
+    unit = c.unit
+    if unit.kind != "modified":
+        return False
+    before, after = (_without_references(text or "") for text in (unit.old, unit.new))
+    return _normal(before) == _normal(after) and _normal(unit.old or "") != _normal(unit.new or "")
 
 
 def date_or_version(c: Candidate, ctx: Context) -> bool:
@@ -573,7 +609,13 @@ _ONE_THING = ((regex(r"\b(?:date of birth|birth ?dates?|birthdays?|dob)\b"), "bi
               (regex(r"\b(?:(?:tele)?phone|mobile)(?: numbers?)?\b"), "phone"),
               (regex(r"\b(?:ip address(?:es)?|internet protocol (?:\(ip\) )?address(?:es)?)\b"),
                "ip"),
-              (regex(r"\b(?:advertisements?|ads?)\b"), "ad"))
+              (regex(r"\b(?:advertisements?|ads?)\b"), "ad"),
+              (regex(r"\b(?:directed (?:to|at)|intended for|aimed at|designed for)\b"), "for"),
+              (regex(r"\bsimilar (?:tracking )?technologies\b"), "similar tech"),
+              (regex(r"\b(?:web ?sites?|sites?)\b"), "site"),
+              (regex(r"\b(?:mobile )?(?:applications?|apps?)\b"), "app"),
+              (regex(r"\b(?:under|below) (?:the age of )?(\d+)(?: years(?: of age| old)?)?"),
+               r"under \1"))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -709,6 +751,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "points to another page": points_elsewhere,
     "date or version line": date_or_version,
     "path to a setting": settings_path,
+    "reference to another section": cross_reference,
     "link target or page chrome": link_or_chrome,
     "duplicated or re-flowed text": duplicated,
     "table-of-contents line": toc_line,
