@@ -25,7 +25,14 @@ from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
-from .suppress import SUPPRESSORS, Context, address_block, covering_near, spelled
+from .suppress import (
+    SUPPRESSORS,
+    Context,
+    address_block,
+    covering_near,
+    form_in_any_language,
+    spelled,
+)
 from .unexplained import UNEXPLAINED, unexplained
 from .vocabulary import MODAL_KINDS, mentions
 
@@ -158,6 +165,8 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     if is_foreign(text):
         form = [name for name in FORM_OF_ANY_LANGUAGE if SUPPRESSORS[name](Candidate(unit), ctx)]
         form += ["contact details"] if address_block(text) else []
+        form += ["dates, links or contact details"] if form_in_any_language(
+            Candidate(unit), ctx) else []
         return ([], f"not material: {form[0]}") if form else ([_not_read(unit)], "")
     found = candidate(unit)
     if not rules and found is None:

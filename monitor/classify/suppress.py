@@ -744,6 +744,45 @@ def said_nearby(c: Candidate, ctx: Context) -> bool:
     return "name" not in c.kinds() and bool(covering_near(c.unit, ctx, least=3))
 
 
+# Month names of the languages policies are most often published in besides English (French,
+# German, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish).
+_FOREIGN_MONTH = (r"\b(?:janv(?:ier)?|févr(?:ier)?|fevrier|mars|avr(?:il)?|mai|juin|juil(?:let)?|"
+                  r"ao[uû]t|sept(?:embre)?|oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?|januar|"
+                  r"februar|märz|maerz|april|juni|juli|august|september|oktober|dezember|enero|"
+                  r"febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+                  r"diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|"
+                  r"dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|"
+                  r"dezembro|januari|februari|maart|mei|augustus|juni|januari|mars|maj|augusti|"
+                  r"styczeń|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|"
+                  r"października|listopada|grudnia)\.?(?!\w)")
+_FOREIGN_DATE = (rf"\b\d{{1,2}}\.?\s*{_FOREIGN_MONTH}\s*\d{{4}}\b|\b{_FOREIGN_MONTH}\s+\d{{4}}\b|"
+                 r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d{2}\b|"
+                 rf"\b\d{{4}}年\d{{1,2}}月\d{{1,2}}日")
+
+
+def form_in_any_language(c: Candidate, ctx: Context) -> bool:
+    """An edit in another language in which only dates, links or contact details changed:
+    what is left reads the same word for word, whatever the language."""
+    unit = c.unit
+    if unit.kind != "modified" or not unit.old or not unit.new:
+        return False
+    pattern = _strip(_FOREIGN_DATE, _EMAIL, _PHONE, _URL)
+    before, after = (pattern.sub(" ", text) for text in (unit.old, unit.new))
+    if _normal(before) == _normal(after):
+        return True
+    runs = changed_ranges(unit.old, unit.new)[2]
+    return bool(runs) and all(_day_of_a_date(deleted, ctx.old_text) and _day_of_a_date(
+        inserted, ctx.new_text) for deleted, inserted in runs)
+
+
+def _day_of_a_date(number: str, whole: str) -> bool:
+    """"14." cut from "14. Juni 2024" by the sentence splitter: a day, if the text holds that
+    number followed by a month."""
+    number = number.strip(" .")
+    return number.isdigit() and len(number) <= 2 and bool(re.search(
+        rf"\b{number}\.?\s*{_FOREIGN_MONTH}", whole, re.IGNORECASE))
+
+
 Suppressor = Callable[[Candidate, Context], bool]
 SUPPRESSORS: dict[str, Suppressor] = {
     "contact details": contact_details,
