@@ -198,6 +198,9 @@ _POINTER = regex(
     r"review|visit|see|consult)\b|^\W*(?:the|this|these|under the)\s+(?:[A-Z]{2,6}|laws?|acts?|"
     r"regulations?)\b[^.]{0,40}\b(?:sets? forth|requires?|defines?|gives?|grants?)\b|"
     r"\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|"
+    r"^\W*(?:you should|you may want to|you may wish to|we (?:recommend|suggest) (?:that )?you)\s+"
+    r"(?:carefully )?(?:read|review|check|consult)\b[^.]{0,80}\b(?:polic(?:y|ies)|notices?|"
+    r"statements?|terms)\b|"
     r"\b(?:describ\w+|explain\w*|tell\w* you|set\w* out|"
     r"providing you with)\b[^.]{0,40}\b(?:information about )?how we\b")
 _POINTS_AT_END = regex(r"(?:please )?(?:see|visit|refer to|read|review|click)\b[^.;]{0,120}"
@@ -540,9 +543,9 @@ def request_statistics(c: Candidate, ctx: Context) -> bool:
 
 # An introductory phrase or "please" before the verb: a bare verb may open an item of a list
 # of purposes ("* use your location to ..."), which is no instruction.
-_IMPERATIVE = regex(r"^\W*(?:[^,.]{0,60},\s*|please\s+)(?:please\s+)?(?:use|enter|type|include|"
+_IMPERATIVE = regex(r"^\W*(?:(?:[^,.]{0,60},\s*|please\s+)(?:please\s+)?(?:use|enter|type|include|"
                     r"select|click|choose|go to|tap|sign in|log in|make sure|remember to|"
-                    r"do not enter)\b")
+                    r"do not enter)|(?:please\s+)?(?:contact|call|ask|check with|talk to) your)\b")
 _COMPANY = regex(r"\b(?:we|us|our)\b")
 
 
@@ -552,6 +555,24 @@ def instruction(c: Candidate, ctx: Context) -> bool:
     text = c.unit.new or c.unit.old or ""
     return (c.unit.kind != "modified" and bool(_IMPERATIVE.search(text))
             and not _COMPANY.search(text))
+
+
+# Terms about settling disputes: arbitration, class actions, juries, courts, governing law.
+_DISPUTE_TERMS = regex(r"\b(?:arbitrat\w+|class action|class[- ]wide|collective action|jury|"
+                       r"lawsuits?|small claims|governing law|venue|court of competent|"
+                       r"waive\w* (?:the |any )?right to|dispute resolution|limitation of "
+                       r"liability|indemnif\w+)\b")
+_PERSONAL_DATA = regex(r"\b(?:information|data|details|records?|content|cookies?|personal)\b")
+
+
+def dispute_terms(c: Candidate, ctx: Context) -> bool:
+    """Terms of use on settling disputes (arbitration, class actions, juries) that name no
+    personal data: "collective", "location" or "authority" there state no practice."""
+    texts = [t for t in (c.unit.old, c.unit.new) if t]
+    heading = (c.unit.section or "").split("›")[-1]
+    about_disputes = bool(_DISPUTE_TERMS.search(heading))
+    return bool(texts) and all((about_disputes or _DISPUTE_TERMS.search(t))
+                               and not _PERSONAL_DATA.search(t) for t in texts)
 
 
 def words_lost(c: Candidate, ctx: Context) -> bool:
@@ -796,6 +817,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "table-of-contents line": toc_line,
     "words lost in extraction": words_lost,
     "instruction to the reader": instruction,
+    "terms on settling disputes": dispute_terms,
     "request statistics": request_statistics,
     "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,

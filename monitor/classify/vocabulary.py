@@ -93,7 +93,7 @@ VOCABULARY: dict[str, list[str]] = {
         r"inferences?", r"demographic\w*",
     ],
     "verb": [
-        r"collect\w*", r"gather\w*", r"obtain\w*", r"receiv\w+", r"record\w*", r"captur\w+",
+        r"collect(?!ive)\w*", r"gather\w*", r"obtain\w*", r"receiv\w+", r"record\w*", r"captur\w+",
         r"scan\w*", r"access\w*", r"use[sd]?", r"using", r"process\w*", r"analy[sz]\w+",
         r"share[sd]?", r"sharing", r"disclos\w+", r"sell\w*", r"sold", r"sale", r"rent\w*",
         r"licen[cs]e", r"trade", r"transfer\w*", r"provid\w+ (?:\w+ ){0,3}to", r"make available",
