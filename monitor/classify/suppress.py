@@ -50,7 +50,8 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
 _DATE = (rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+"
          rf"{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|"
          r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:19|20)\d{2}\b|"
-         r"\b(?:last )?(?:updated|modified|revised)\b:?|\beffective(?: date)?\b:?|"
+         r"\b(?:last )?(?:updated|modified|revised|published|posted|reviewed)\b:?|"
+         r"\beffective(?: date)?\b:?|"
          r"\b(?:\d+|an?|one)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|"
          r"\bversion\s*[\d.]+\b|\bv\d[\w.]*\b")
 _FILLER = r"[\W_]+|\b(?:the|a|an|and|or|of|in|at|on|to|for|by|with|from|its|our|their)\b"
@@ -91,8 +92,9 @@ def contact_details(c: Candidate, ctx: Context) -> bool:
     if c.unit.kind != "modified" and re.search(_EMAIL, text, re.IGNORECASE) and len(
             text.split()) <= 25 and "verb" not in {k for k, *_ in mentions(_no_email(text))}:
         return True  # an address block: "Attention: Data Protection Officer dpo@..."
-    return bool(c.unit.kind != "modified" and _CONTACT_LINE.search(text) and len(text.split()) <= 40
-                and "verb" not in c.kinds())
+    found = _CONTACT_LINE.search(text) if c.unit.kind != "modified" else None
+    return bool(found) and len(text.split()) <= 40 and "verb" not in {
+        kind for kind, *_ in mentions(text[found.end():] if found else "")}
 
 
 _CONTACT_LINE = regex(r"^\W*(?:attention|attn|c/o|main point of contact|tel|phone|fax|e-?mail)"
@@ -198,6 +200,8 @@ _POINTER = regex(
     r"review|visit|see|consult)\b|^\W*(?:the|this|these|under the)\s+(?:[A-Z]{2,6}|laws?|acts?|"
     r"regulations?)\b[^.]{0,40}\b(?:sets? forth|requires?|defines?|gives?|grants?)\b|"
     r"\bplease (?:also )?(?:refer to|see|visit|read) (?:our|the)\b|"
+    r"\b(?:polic(?:y|ies)|notices?|statements?|terms)\b[^.]{0,80}\b(?:can|may) be (?:found|read|"
+    r"viewed|consulted) (?:on|at|in|here|by)\b|"
     r"^\W*(?:you should|you may want to|you may wish to|we (?:recommend|suggest) (?:that )?you)\s+"
     r"(?:carefully )?(?:read|review|check|consult)\b[^.]{0,80}\b(?:polic(?:y|ies)|notices?|"
     r"statements?|terms)\b|"
@@ -239,11 +243,13 @@ def _starts_with_pointer_clause(text: str) -> bool:
 
 
 _VERSION_LINE = regex(
-    r"^\W*(?:(?:last|date (?:last )?)?(?:updated|modified|revised|amended)|effective(?: date| as "
+    r"^\W*(?:(?:last|date (?:last )?)?(?:updated|modified|revised|amended|published|posted|"
+    r"reviewed)|effective(?: date| as "
     r"of| from)?|version|(?:privacy )?(?:policy|statement|notice) (?:update|version|date)|"
     r"we (?:have )?(?:updated|revised|amended) (?:our|this|the)\b[^.]{0,40}"
     r"(?:policy|notice|statement)|this (?:privacy )?(?:policy|notice|statement) was (?:last )?"
-    r"(?:updated|revised|modified)|we(?:'?’?ve| have)? (?:added|updated|clarified|revised|expanded|"
+    r"(?:updated|revised|modified|published|posted|reviewed)|"
+    r"we(?:'?’?ve| have)? (?:added|updated|clarified|revised|expanded|"
     r"removed|changed) (?:information|details|language|a section|sections|the section|our "
     r"explanation|an explanation|descriptions?)\b)")
 
