@@ -581,6 +581,36 @@ def dispute_terms(c: Candidate, ctx: Context) -> bool:
                                and not _PERSONAL_DATA.search(t) for t in texts)
 
 
+# "We are not responsible for the privacy practices of linked sites": a disclaimer about other
+# parties' sites, no practice of the company's.
+_NOT_RESPONSIBLE = regex(r"\b(?:(?:are|is) not|aren'?’?t|isn'?’?t|cannot be|can'?’?t be|not be "
+                         r"held|no) (?:responsible|liable|accountable|responsibility|liability)\b"
+                         r"[^.]{0,120}\b(?:other|third[- ]part\w*|linked|external|those|these)\b")
+# "Your privacy is important to us", "We take ... seriously": a commitment that states no
+# practice.
+_PLATITUDE = regex(r"\b(?:(?:your )?privacy (?:is|matters) (?:very )?important to us|we "
+                   r"(?:respect|value|care about) your privacy|we take\b[^.]{0,60}\bseriously|"
+                   r"(?:are|is) committed to (?:protecting|safeguarding|respecting) (?:your|the)"
+                   r"|honou?r the trust)\b")
+_PLATITUDE_KINDS = frozenset({"data", "security", "modal", "negation"})
+
+
+def disclaimer_or_platitude(c: Candidate, ctx: Context) -> bool:
+    """A disclaimer about other parties' sites, or a commitment to privacy that names no
+    practice ("We take the protection of your data seriously")."""
+    if c.unit.kind == "modified":
+        return False
+    text = c.unit.new or c.unit.old or ""
+    if len(text.split()) > 45:
+        return False
+    disclaimer = _NOT_RESPONSIBLE.search(text)
+    if disclaimer:  # and no practice of ours after it ("... the data we sell to them")
+        return not _COMPANY.search(text[disclaimer.end():])
+    return bool(_PLATITUDE.search(text)) and c.kinds() <= _PLATITUDE_KINDS | {"verb"} and all(
+        t.words.lower().startswith(("safeguard", "protect", "secur", "use", "process"))
+        for t in c.touches if t.kind == "verb")
+
+
 def words_lost(c: Candidate, ctx: Context) -> bool:
     """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
     return has_holes(c.unit)
@@ -824,6 +854,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "words lost in extraction": words_lost,
     "instruction to the reader": instruction,
     "terms on settling disputes": dispute_terms,
+    "disclaimer or commitment, no practice": disclaimer_or_platitude,
     "request statistics": request_statistics,
     "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,
