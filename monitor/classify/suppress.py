@@ -250,8 +250,9 @@ _VERSION_LINE = regex(
     r"(?:policy|notice|statement)|this (?:privacy )?(?:policy|notice|statement) was (?:last )?"
     r"(?:updated|revised|modified|published|posted|reviewed)|"
     r"we(?:'?’?ve| have)? (?:added|updated|clarified|revised|expanded|"
-    r"removed|changed) (?:information|details|language|a section|sections|the section|our "
-    r"explanation|an explanation|descriptions?)\b)")
+    r"removed|changed) (?:(?:more|additional|further|new|some) )?(?:information|details?|language|"
+    r"a section|sections|the section|our explanation|an explanation|descriptions?|examples?|"
+    r"clarifications?)\b)")
 
 
 _EFFECTIVE_ON = regex(r"\b(?:(?:will be|is|are|becomes?|became|was) effective|(?:comes?|came|"
