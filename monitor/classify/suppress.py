@@ -612,6 +612,33 @@ def disclaimer_or_platitude(c: Candidate, ctx: Context) -> bool:
         for t in c.touches if t.kind == "verb")
 
 
+# Page widgets captured with the policy: share buttons ("Share this page: Facebook X Email"),
+# a newsletter sign-up box ("Subscribe to our newsletter. Enter your email address ...").
+_SHARE_ROW = regex(r"^\W*share\b")
+_SHARE_WORDS = re.compile(r"(?i:\bshare(?: this)?(?: page| article| post| story)?\b|\b(?:on|via|"
+                          r"to|with)\b|\bcopy(?: the)? link\b|\be-?mail\b|\bprint\b)|"
+                          r"\b[A-Z][\w.+-]*\b|[\W_]+")
+_SIGN_UP = regex(r"^\W*(?:(?:subscribe|sign up|join|get)\b[^.]{0,60}\b(?:newsletters?|updates|"
+                 r"mailing list|our emails|alerts)\b|(?:enter|type|provide) your "
+                 r"e-?mail(?: address)? (?:to|and|below|here)\b)")
+_NEWSLETTER = regex(r"\b(?:subscribe|sign up|newsletters?|mailing list)\b")
+
+
+def page_widget(c: Candidate, ctx: Context) -> bool:
+    """Share buttons or a newsletter sign-up box of the page around the policy."""
+    if c.unit.kind == "modified":
+        return False
+    text = c.unit.new or c.unit.old or ""
+    if len(text.split()) > 20:
+        return False
+    if _SHARE_ROW.search(text) and not _SHARE_WORDS.sub("", text).strip():
+        return True
+    paragraph = _paragraph_of(ctx.new_text if c.unit.kind == "added" else ctx.old_text, text)
+    if re.search(r"\b(?:we|us)\b", text, re.IGNORECASE) or "recipient" in c.kinds():
+        return False  # "... and we will share your email address with partners": a practice
+    return bool(_SIGN_UP.search(text)) and bool(_NEWSLETTER.search(paragraph or text))
+
+
 def words_lost(c: Candidate, ctx: Context) -> bool:
     """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
     return has_holes(c.unit)
@@ -861,6 +888,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "spelling variant": spelling_variant,
     "same data named otherwise": named_otherwise,
     "cookie banner": cookie_banner,
+    "share buttons or sign-up box": page_widget,
     "what wrongdoers do, no practice": wrongdoers_act,
     "same-meaning rewording": reworded,
     "said nearby in the other version": said_nearby,
