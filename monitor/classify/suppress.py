@@ -622,16 +622,23 @@ _SIGN_UP = regex(r"^\W*(?:(?:subscribe|sign up|join|get)\b[^.]{0,60}\b(?:newslet
                  r"mailing list|our emails|alerts)\b|(?:enter|type|provide) your "
                  r"e-?mail(?: address)? (?:to|and|below|here)\b)")
 _NEWSLETTER = regex(r"\b(?:subscribe|sign up|newsletters?|mailing list)\b")
+# A blog's comment box or a support chat button: "Comments are closed.", "Chat with us".
+_WIDGET_LINE = regex(r"^\W*(?:comments are (?:closed|disabled)|leave a (?:comment|reply)|\d+ "
+                     r"comments?|(?:log|sign) in to (?:comment|reply)|(?:live )?chat with us|"
+                     r"start a chat|live chat)\W*$")
 
 
 def page_widget(c: Candidate, ctx: Context) -> bool:
-    """Share buttons or a newsletter sign-up box of the page around the policy."""
+    """Share buttons, a newsletter sign-up box, a comment box or a chat button of the page
+    around the policy."""
     if c.unit.kind == "modified":
         return False
     text = c.unit.new or c.unit.old or ""
     if len(text.split()) > 20:
         return False
     if _SHARE_ROW.search(text) and not _SHARE_WORDS.sub("", text).strip():
+        return True
+    if _WIDGET_LINE.search(text):
         return True
     paragraph = _paragraph_of(ctx.new_text if c.unit.kind == "added" else ctx.old_text, text)
     if re.search(r"\b(?:we|us)\b", text, re.IGNORECASE) or "recipient" in c.kinds():
@@ -888,7 +895,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "spelling variant": spelling_variant,
     "same data named otherwise": named_otherwise,
     "cookie banner": cookie_banner,
-    "share buttons or sign-up box": page_widget,
+    "page widget (share, sign-up, comments, chat)": page_widget,
     "what wrongdoers do, no practice": wrongdoers_act,
     "same-meaning rewording": reworded,
     "said nearby in the other version": said_nearby,
