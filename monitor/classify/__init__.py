@@ -34,7 +34,7 @@ from .suppress import (
     spelled,
 )
 from .unexplained import UNEXPLAINED, unexplained
-from .vocabulary import MODAL_KINDS, mentions
+from .vocabulary import mentions
 
 __all__ = ["classify_diff", "classify_segment"]
 
@@ -179,7 +179,9 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
         return [], "not material: restated elsewhere in this change"
     if not rules and unit.kind == "modified" and _rules_read(unit) and _same_stance(chosen):
         return [], "not material: same-meaning rewording (the rules read both sentences alike)"
-    modal_edit = unit.kind == "modified" and bool(chosen.kinds() & MODAL_KINDS)
+    modal_edit = unit.kind == "modified" and any(
+        t.kind == "negation" or (t.kind == "modal" and t.words.lower() not in _ABILITY)
+        for t in chosen.touches)
     if not rules and not chosen.specific() and not modal_edit:
         return [], "not material: only generic words changed"
     return rules or [unexplained(chosen)], ""
@@ -208,6 +210,9 @@ def _rules_read(unit: ChangeUnit) -> bool:
     return False
 
 
+# "To exercise these rights, contact us" -> "You can exercise these rights by contacting us":
+# a modal of ability or permission alone changes no promise ("will" -> "may" does).
+_ABILITY = frozenset({"can", "may", "could", "might"})
 _LIMITING = frozenset({"only", "solely", "exclusively", "without", "unless", "except",
                        "where possible", "if possible"})
 

@@ -456,7 +456,8 @@ _SAME = {"information": "data", "personal data": "data", "personal information":
          "disclose": "share", "disclosed": "share", "shared": "share", "shares": "share",
          "obtain": "collect", "obtained": "collect", "collected": "collect", "collects": "collect",
          "gather": "collect", "processing": "process", "processed": "process", "used": "use",
-         "uses": "use", "using": "use", "vendors": "service providers", "vendor":
+         "uses": "use", "using": "use", "retain": "keep", "retains": "keep", "retained": "keep",
+         "keeps": "keep", "kept": "keep", "vendors": "service providers", "vendor":
          "service providers", "service provider": "service providers", "partner": "partners",
          "third party": "third parties", "third-party": "third parties",
          "third-parties": "third parties", "cookie": "cookies", "interest-based": "personalized",
@@ -466,13 +467,20 @@ _SAME = {"information": "data", "personal data": "data", "personal information":
 
 
 def _meaning(text: str) -> tuple[frozenset[str], int]:
-    """The practice words of a sentence, with synonyms merged, and its count of negations."""
-    found = mentions(text)
+    """The practice words of a sentence, with synonyms merged, and its count of negations.
+    Keeping words count as one kind ("keep" is a verb, "retain" a retention word), and
+    "provide ... to you" gives to the user, it shares with no one."""
+    found = [m for m in mentions(text) if not (m[0] == "verb" and _TO_YOU_AFTER.match(
+        text[m[3]:]) and m[1].lower().startswith("provid"))]
     words = frozenset(
-        f"{kind}:{_SAME.get(' '.join(w.lower().split()), ' '.join(w.lower().split()))}"
+        f"{'verb' if kind == 'retention' else kind}:"
+        f"{_SAME.get(' '.join(w.lower().split()), ' '.join(w.lower().split()))}"
         for kind, w, *_ in found if kind not in MODAL_KINDS or kind == "modal" and
         w.lower() in ("may", "might", "can", "only", "solely", "unless", "without", "could"))
     return words, sum(1 for kind, *_ in found if kind == "negation")
+
+
+_TO_YOU_AFTER = regex(r"\s+you\b")
 
 
 def _same_meaning(old: str, new: str) -> bool:
@@ -594,6 +602,12 @@ _PLATITUDE = regex(r"\b(?:(?:your )?privacy (?:is|matters) (?:very )?important t
                    r"(?:are|is) committed to (?:protecting|safeguarding|respecting) (?:your|the)"
                    r"|honou?r the trust)\b")
 _PLATITUDE_KINDS = frozenset({"data", "security", "modal", "negation"})
+# "No method of transmission or storage is 100% secure": a caveat every policy carries.
+_NOTHING_SECURE = regex(r"\bno (?:method|system|security (?:measures?|system)|transmission|website|"
+                        r"data transmission|online service|service)\b[^.]{0,80}\b(?:is|are|can be)"
+                        r" (?:100 ?%|completely|perfectly|fully|entirely|absolutely|totally) "
+                        r"(?:secure|safe)|\bcannot (?:guarantee|ensure|promise) (?:the )?"
+                        r"(?:absolute |complete |total )?security\b")
 
 
 def disclaimer_or_platitude(c: Candidate, ctx: Context) -> bool:
@@ -604,6 +618,8 @@ def disclaimer_or_platitude(c: Candidate, ctx: Context) -> bool:
     text = c.unit.new or c.unit.old or ""
     if len(text.split()) > 45:
         return False
+    if _NOTHING_SECURE.search(text) and len(text.split()) <= 30:
+        return not c.kinds() & {"recipient", "purpose", "ai", "children", "transfer"}
     disclaimer = _NOT_RESPONSIBLE.search(text)
     if disclaimer:  # and no practice of ours after it ("... the data we sell to them")
         return not _COMPANY.search(text[disclaimer.end():])
@@ -644,6 +660,25 @@ def page_widget(c: Candidate, ctx: Context) -> bool:
     if re.search(r"\b(?:we|us)\b", text, re.IGNORECASE) or "recipient" in c.kinds():
         return False  # "... and we will share your email address with partners": a practice
     return bool(_SIGN_UP.search(text)) and bool(_NEWSLETTER.search(paragraph or text))
+
+
+# "A cookie is a small text file ...", "Persistent cookies remain after you close the browser":
+# what a technology is, said of no one's practice.
+_TECH_DEFINITION = regex(r"^\W*(?:(?:an?|the|these|such)\s+)?(?:(?:persistent|session|"
+                         r"first[- ]party|http|flash|browser|small)\s+)?(?:cookies?|pixels?"
+                         r"(?: tags?)?|web beacons?|clear gifs?|local storage|session storage|"
+                         r"sdks?|software development kits?)\s+(?:is|are|remains?|expires?|lasts?|"
+                         r"refers? to|means?|consists? of|contains?|(?:can|may) (?:be|also be|"
+                         r"include|contain|remain))\b")
+
+
+def defines_technology(c: Candidate, ctx: Context) -> bool:
+    """A sentence that says what a cookie or a pixel is, naming no one who uses it on you."""
+    if c.unit.kind == "modified":
+        return False
+    text = c.unit.new or c.unit.old or ""
+    return (len(text.split()) <= 35 and bool(_TECH_DEFINITION.search(text))
+            and not _COMPANY.search(text) and not c.kinds() & {"recipient", "purpose", "ai"})
 
 
 def words_lost(c: Candidate, ctx: Context) -> bool:
@@ -890,6 +925,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "instruction to the reader": instruction,
     "terms on settling disputes": dispute_terms,
     "disclaimer or commitment, no practice": disclaimer_or_platitude,
+    "what a technology is, no practice": defines_technology,
     "request statistics": request_statistics,
     "consequence of a choice, no practice": consequence,
     "spelling variant": spelling_variant,
