@@ -681,6 +681,24 @@ def defines_technology(c: Candidate, ctx: Context) -> bool:
             and not _COMPANY.search(text) and not c.kinds() & {"recipient", "purpose", "ai"})
 
 
+_BUSINESS_DEAL = (r"\b(?:mergers?|acquisitions?|acquired|bankruptcy|insolvency|reorgani[sz]ation|"
+                  r"restructuring|divestitures?|financing|due diligence|joint ventures?|sale of "
+                  r"(?:\w+ ){0,3}(?:assets|business|company|stock|shares)|sold|sale|transactions?|"
+                  r"corporate|change of control|as part of (?:that|the|such|this) (?:transaction|"
+                  r"deal|process))\b")
+_BUSINESS_CONTEXT = regex(r"\b(?:merger|acquisition|bankruptcy|reorgani[sz]ation|sale of "
+                          r"(?:\w+ ){0,3}(?:assets|business|company))\b")
+
+
+def business_deal_reworded(c: Candidate, ctx: Context) -> bool:
+    """The list of business deals in which data passes to a buyer reworded ("merger or
+    acquisition" -> "merger, acquisition or sale of assets"): the same transfer clause."""
+    unit = c.unit
+    if unit.kind != "modified" or not c.runs or not _BUSINESS_CONTEXT.search(unit.old or ""):
+        return False
+    return _runs_are(c, _BUSINESS_DEAL)
+
+
 def words_lost(c: Candidate, ctx: Context) -> bool:
     """An edit that only lost words in extraction, leaving holes ("receive the of the device")."""
     return has_holes(c.unit)
@@ -740,6 +758,11 @@ _ONE_THING = ((regex(r"\b(?:date of birth|birth ?dates?|birthdays?|dob)\b"), "bi
               (regex(r"\b(?:directed (?:to|at)|intended for|aimed at|designed for)\b"), "for"),
               (regex(r"\bsimilar (?:tracking )?technologies\b"), "similar tech"),
               (regex(r"\b(?:web ?sites?|sites?)\b"), "site"),
+              (regex(r"\b(?:with your (?:prior )?(?:consent|permission|agreement)|if you (?:agree|"
+                     r"consent|allow (?:it|us|this)|give us (?:your )?(?:permission|consent)|"
+                     r"have given (?:us )?(?:your )?(?:consent|permission)))\b"), "if you consent"),
+              (regex(r"\b(?:refuse|block|reject|decline)\b"), "refuse"),
+              (regex(r"\b(?:set|configure|adjust)\b"), "set"),
               (regex(r"\b(?:mobile )?(?:applications?|apps?)\b"), "app"),
               (regex(r"\b(?:under|below) (?:the age of )?(\d+)(?: years(?: of age| old)?)?"),
                r"under \1"))
@@ -760,8 +783,27 @@ def named_otherwise(c: Candidate, ctx: Context) -> bool:
     """One thing named otherwise ("birthday" -> "date of birth", "your email" -> "your email
     address", "ads" -> "ad"), or "like" -> "such as": the same data, the same list."""
     unit = c.unit
-    return unit.kind == "modified" and bool(unit.old and unit.new) and _named_alike(
-        unit.old or "") == _named_alike(unit.new or "")
+    if unit.kind != "modified" or not unit.old or not unit.new:
+        return False
+    if _named_alike(unit.old) == _named_alike(unit.new):
+        return True
+    return _clauses_reordered(unit.old, unit.new)
+
+
+_CLAUSE_BREAK = re.compile(r"\s*[,;]\s*")
+_ORDER_MATTERS = regex(r"\b(?:not|no|never|only|unless|except|without|but|then|before|after)\b|"
+                       r"n'?’?t\b")
+
+
+def _clauses_reordered(old: str, new: str) -> bool:
+    """The same clauses in another order ("We collect your location, if you allow it." -> "If
+    you give us permission, we collect your location."); not where a denial or a limit could
+    attach to another clause."""
+    if _ORDER_MATTERS.search(old) or _ORDER_MATTERS.search(new):
+        return False
+    parts = [sorted(_named_alike(p) for p in _CLAUSE_BREAK.split(text.strip(" .")) if p.strip())
+             for text in (old, new)]
+    return len(parts[0]) > 1 and parts[0] == parts[1]
 
 
 _WRONGDOERS = (r"(?:identity |cyber ?|data )?(?:thieves|thief|criminals?|fraudsters?|scammers?|"
@@ -924,6 +966,7 @@ SUPPRESSORS: dict[str, Suppressor] = {
     "words lost in extraction": words_lost,
     "instruction to the reader": instruction,
     "terms on settling disputes": dispute_terms,
+    "business deals reworded": business_deal_reworded,
     "disclaimer or commitment, no practice": disclaimer_or_platitude,
     "what a technology is, no practice": defines_technology,
     "request statistics": request_statistics,
