@@ -129,7 +129,8 @@ def _context(result: DiffResult, old_text: str | None, new_text: str | None) -> 
         titles |= {title_key(line) for line in (text or "").splitlines() if line.startswith("#")}
     return Context(old_text or "", new_text or "", titles,
                    [u for u in result.changes if u.kind == "added" and not u.form_only],
-                   [u for u in result.changes if u.kind == "removed" and not u.form_only])
+                   [u for u in result.changes if u.kind == "removed" and not u.form_only],
+                   [u for u in result.changes if u.kind == "modified" and not u.form_only])
 
 
 def _rule_findings(unit: ChangeUnit, profiles: dict[int, Profile], added: Pool,

@@ -35,6 +35,7 @@ class Context:
     titles: set[str] = field(default_factory=set)
     added: list[ChangeUnit] = field(default_factory=list)
     removed: list[ChangeUnit] = field(default_factory=list)
+    modified: list[ChangeUnit] = field(default_factory=list)
 
 
 # --- pieces of text that are form, by class ---------------------------------------------------
@@ -910,7 +911,14 @@ def said_nearby(c: Candidate, ctx: Context) -> bool:
     few paragraphs of where it stood (an added one the old version stated there): the same
     promise kept nearby, or a sentence folded into its neighbour. The rules judged nothing
     here, so the sentence must name more to be recognised (three specific practice words)."""
-    return "name" not in c.kinds() and bool(covering_near(c.unit, ctx, least=3))
+    if "name" in c.kinds():
+        return False
+    if covering_near(c.unit, ctx, least=3):
+        return True
+    # Merged into (or split from) a sentence this diff edited: "We share data with X. We also
+    # share data with Y." -> "We share data with X and Y." needs no more words to be recognised.
+    edited = {(u.new if c.unit.kind == "removed" else u.old) or "" for u in ctx.modified}
+    return any(sentence in edited for sentence in covering_near(c.unit, ctx, least=1))
 
 
 # Month names of the languages policies are most often published in besides English (French,
