@@ -4,7 +4,11 @@ One per class of the labelling rubric's "form only": contact details, renamed br
 entities, sentences that only point to another page, date and version lines, link targets and
 page chrome, duplicated or re-flowed text, table-of-contents lines, spelling variants, and
 same-meaning rewording (judged sentence against its aligned sentence, never against whatever
-the whole old policy says somewhere). `suppressor` returns the first that applies, by name.
+the whole old policy says somewhere). Also the page around the policy (cookie banners, share
+buttons, sign-up boxes), menu paths and section references, one thing named otherwise,
+warnings about wrongdoers, disclaimers and commitments, definitions of a technology, terms on
+settling disputes, and a practice said again within a few paragraphs of its place in the other
+version (nearby.py). `suppressor` returns the first that applies, by name.
 """
 
 from __future__ import annotations
