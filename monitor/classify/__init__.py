@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from policywatch.monitor.model import CATEGORIES, ChangeUnit, DiffResult, Direction, severity_rank
 
 from .artifacts import has_holes, is_title, section_titles, title_key
-from .candidates import Candidate, candidate
+from .candidates import Candidate, candidate, changed_ranges
 from .capture import document_foreign, is_foreign, lost_capture, short_before
 from .direction import Judged, document_direction
 from .findings import RECIPIENT_REACH, Finding, quote
@@ -26,10 +26,17 @@ from .profile import build_cached as build_profile
 from .restated import Pool, drop_restated, upgrade_reversals
 from .rules import compare, judge_added, judge_removed
 from .scope import VERB_PATTERNS
-from .suppress import SUPPRESSORS, Context, address_block, spelled
+from .suppress import (
+    SUPPRESSORS,
+    Context,
+    address_block,
+    covering_near,
+    form_in_any_language,
+    spelled,
+)
 from .transfers import mechanism_findings
 from .unexplained import unexplained
-from .vocabulary import MODAL_KINDS, mentions
+from .vocabulary import mentions
 
 __all__ = ["classify_diff", "classify_segment"]
 
@@ -65,6 +72,9 @@ HEADING_CATEGORIES = frozenset({"rights", "children", "retention", "security", "
                                 "tracking", "ai_training", "do_not_track", "sale"})
 # Suppressors that read no English: they also apply to text in another language.
 FORM_OF_ANY_LANGUAGE = ("duplicated or re-flowed text", "table-of-contents line")
+# Suppressors that compare practice words: where the rules found a change, theirs is the finer
+# reading, and what the rules found is restated nearby is judged by their pools instead.
+JUDGED_BY_WORDS = ("same-meaning rewording", "said nearby in the other version")
 
 
 def _apply(unit: ChangeUnit, findings: list[Finding], note: str = "") -> None:
@@ -121,20 +131,34 @@ def _context(result: DiffResult, old_text: str | None, new_text: str | None) -> 
         titles |= {title_key(line) for line in (text or "").splitlines() if line.startswith("#")}
     return Context(old_text or "", new_text or "", titles,
                    [u for u in result.changes if u.kind == "added" and not u.form_only],
-                   [u for u in result.changes if u.kind == "removed" and not u.form_only])
+                   [u for u in result.changes if u.kind == "removed" and not u.form_only],
+                   [u for u in result.changes if u.kind == "modified" and not u.form_only])
 
 
 def _rule_findings(unit: ChangeUnit, profiles: dict[int, Profile], added: Pool,
-                   removed: Pool, titles: set[str]) -> tuple[list[Finding], bool]:
+                   removed: Pool, ctx: Context) -> tuple[list[Finding], bool]:
     """What the profile rules find, and whether all of it is restated on the diff's other
-    side (a sentence deleted here and said again there)."""
-    if is_title(unit, titles) or has_holes(unit):
+    side (a sentence deleted here and said again there) or near its place in the other
+    version (a promise deleted here that stands two paragraphs on)."""
+    if is_title(unit, ctx.titles) or has_holes(unit):
         return [], False
     found = _unit_findings(unit, profiles)
     kept = drop_restated(found, added, removed) if found else found
+    if kept and unit.kind != "modified":
+        near = _near_pool(unit, ctx)
+        kept = drop_restated(kept, added, removed, old_doc=near, new_doc=near)
     if unit.kind == "added":
         kept = upgrade_reversals(kept, removed)
     return kept, bool(found) and not kept
+
+
+def _near_pool(unit: ChangeUnit, ctx: Context) -> Pool:
+    """What the other version states, as broadly, near the place of an added or removed
+    sentence."""
+    pool = Pool()
+    for sentence in covering_near(unit, ctx):
+        pool.add(build_profile(sentence, unit.section))
+    return pool
 
 
 def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
@@ -144,22 +168,34 @@ def _judge(unit: ChangeUnit, rules: list[Finding], restated: bool,
     if is_foreign(text):
         form = [name for name in FORM_OF_ANY_LANGUAGE if SUPPRESSORS[name](Candidate(unit), ctx)]
         form += ["contact details"] if address_block(text) else []
+        form += ["dates, links or contact details"] if form_in_any_language(
+            Candidate(unit), ctx) else []
         return ([], f"not material: {form[0]}") if form else ([_not_read(unit)], "")
     found = candidate(unit)
     if not rules and found is None:
         return [], ""
-    chosen = found or Candidate(unit)
+    chosen = found or _bare_candidate(unit)
     for name, applies in SUPPRESSORS.items():
-        if (name != "same-meaning rewording" or not rules) and applies(chosen, ctx):
+        if (name not in JUDGED_BY_WORDS or not rules) and applies(chosen, ctx):
             return [], f"not material: {name}"
     if restated and not rules:
         return [], "not material: restated elsewhere in this change"
     if not rules and unit.kind == "modified" and _rules_read(unit) and _same_stance(chosen):
         return [], "not material: same-meaning rewording (the rules read both sentences alike)"
-    modal_edit = unit.kind == "modified" and bool(chosen.kinds() & MODAL_KINDS)
+    modal_edit = unit.kind == "modified" and any(
+        t.kind == "negation" or (t.kind == "modal" and t.words.lower() not in _ABILITY)
+        for t in chosen.touches)
     if not rules and not chosen.specific() and not modal_edit:
         return [], "not material: only generic words changed"
     return mechanism_findings(chosen, rules or [unexplained(chosen)], ctx.new_text), ""
+
+
+def _bare_candidate(unit: ChangeUnit) -> Candidate:
+    """A unit the rules judged although no changed word is practice vocabulary: its changed
+    runs still let the suppressors of form see what changed (a name, a link, a date)."""
+    if unit.kind == "modified" and unit.old and unit.new:
+        return Candidate(unit, runs=changed_ranges(unit.old, unit.new)[2])
+    return Candidate(unit)
 
 
 def _rules_read(unit: ChangeUnit) -> bool:
@@ -177,6 +213,9 @@ def _rules_read(unit: ChangeUnit) -> bool:
     return False
 
 
+# "To exercise these rights, contact us" -> "You can exercise these rights by contacting us":
+# a modal of ability or permission alone changes no promise ("will" -> "may" does).
+_ABILITY = frozenset({"can", "may", "could", "might"})
 _LIMITING = frozenset({"only", "solely", "exclusively", "without", "unless", "except",
                        "where possible", "if possible"})
 
@@ -241,7 +280,7 @@ def classify_diff(result: DiffResult, old_text: str | None = None,
         if unit.form_only or unit.kind == "moved":
             _apply(unit, [])
             continue
-        rules, restated = _rule_findings(unit, profiles, added, removed, ctx.titles)
+        rules, restated = _rule_findings(unit, profiles, added, removed, ctx)
         findings, note = _judge(unit, rules, restated, ctx)
         _apply(unit, findings, note)
         if unit.material:

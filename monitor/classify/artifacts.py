@@ -29,7 +29,19 @@ def section_titles(result: DiffResult) -> set[str]:
 def is_title(unit: ChangeUnit, titles: set[str]) -> bool:
     """A unit whose whole text is a heading of either version asserts no practice."""
     texts = [t for t in (unit.old, unit.new) if t]
-    return bool(texts) and all(title_key(t) in titles for t in texts)
+    return bool(texts) and (all(title_key(t) in titles for t in texts) or _heading_edited(unit))
+
+
+def _heading_edited(unit: ChangeUnit) -> bool:
+    """An edit whose new text is the heading of its own section, and whose old text was a
+    heading's line too (short, no sentence): the heading was reworded ("Sharing" -> "Sharing
+    With Service Providers"); the sentences under it say what the practice is."""
+    if unit.kind != "modified" or not unit.section or not unit.old:
+        return False
+    own = title_key(unit.section.split("›")[-1])
+    old = unit.old.strip(" *#_")
+    return bool(own) and title_key(unit.new) == own and len(old.split()) <= 15 and not (
+        old.endswith(".") or old.endswith(";"))
 
 
 def has_holes(unit: ChangeUnit) -> bool:

@@ -93,7 +93,7 @@ VOCABULARY: dict[str, list[str]] = {
         r"inferences?", r"demographic\w*",
     ],
     "verb": [
-        r"collect\w*", r"gather\w*", r"obtain\w*", r"receiv\w+", r"record\w*", r"captur\w+",
+        r"collect(?!ive)\w*", r"gather\w*", r"obtain\w*", r"receiv\w+", r"record\w*", r"captur\w+",
         r"scan\w*", r"access\w*", r"use[sd]?", r"using", r"process\w*", r"analy[sz]\w+",
         r"share[sd]?", r"sharing", r"disclos\w+", r"sell\w*", r"sold", r"sale", r"rent\w*",
         r"licen[cs]e", r"trade", r"transfer\w*", r"provid\w+ (?:\w+ ){0,3}to", r"make available",
@@ -101,7 +101,8 @@ VOCABULARY: dict[str, list[str]] = {
         r"linked", r"linking",
         r"links? (?:your|it|them|this|that|information|data)", r"match\w*", r"infer\w*",
         r"attribut\w+", r"monitor\w*", r"track\w*",
-        r"sync\w*", r"upload\w*", r"display\w*", r"send\w*", r"sent", r"stor\w+", r"retain\w*",
+        r"sync\w*", r"upload\w*", r"display\w*", r"send\w*", r"sent", r"stor(?!y\b|ies\b)\w+",
+        r"retain\w*",
         r"keep\w*", r"kept", r"hold\w*", r"delet\w+", r"eras\w+", r"destroy\w*",
         r"anonymi[sz]\w+", r"de-?identif\w+", r"pseudonymi[sz]\w+", r"aggregat\w+",
         r"encrypt\w*",
