@@ -9,7 +9,7 @@ from policywatch.monitor.model import Severity
 
 from .candidates import Candidate, Touch
 from .findings import Finding, Leaning, quote
-from .lexicon import SENSITIVE_PATTERNS
+from .lexicon import PURPOSE_PATTERNS, RECIPIENT_PATTERNS, SENSITIVE_PATTERNS
 from .patterns import regex
 from .profile import topics_of
 from .vocabulary import mentions
@@ -145,9 +145,38 @@ def severity(c: Candidate, leaning: Leaning) -> Severity:
         return "low"
     words = " ".join(t.words for t in c.specific())
     if ("children" in kinds or SENSITIVE_PATTERNS.search(words) or sensitive_joined(c)
-            or _promise_dropped(c)):
-        return "high"  # rubric: sensitive or children's data, a promise removed
+            or _promise_dropped(c) or _ad_sharing(c)):
+        return "high"  # rubric: sensitive or children's data, a promise removed, ad sharing
+    if c.unit.kind != "modified" and SENSITIVE_PATTERNS.search(_whole(c)):
+        return "high"  # a sentence about sensitive data joined or left (its words decide)
     return "medium"
+
+
+def _whole(c: Candidate) -> str:
+    return (c.unit.new if c.unit.kind == "added" else c.unit.old) or ""
+
+
+_SHARING = regex(r"\b(?:sell\w*|sold|sale|rent\w*|shar\w+|disclos\w+|provid\w+|transfer\w*|"
+                 r"made available|make available)\b")
+_AD_RECIPIENTS = frozenset({"advertisers", "data brokers"})
+
+
+def _ad_parties(text: str) -> set[str]:
+    """Advertisers, data brokers and the advertising purpose named in `text`."""
+    named = {name for name, *_ in RECIPIENT_PATTERNS.spans(text)} & _AD_RECIPIENTS
+    return named | {name for name, *_ in PURPOSE_PATTERNS.spans(text) if name == "advertising"}
+
+
+def _ad_sharing(c: Candidate) -> bool:
+    """Data handed to advertisers or data brokers, or shared for advertising, newly stated:
+    the changed words name such a recipient or purpose the old sentence did not, in a sentence
+    that shares or sells ("Shared with: couriers, advertising networks")."""
+    if c.unit.kind == "removed":
+        return False  # a sharing statement deleted is no new exposure
+    text = c.unit.new or ""
+    changed = " ".join(i for _, i in c.runs) if c.unit.kind == "modified" else text
+    joined = _ad_parties(changed) - _ad_parties(c.unit.old or "")
+    return bool(joined) and bool(_SHARING.search(text))
 
 
 def _promise_dropped(c: Candidate) -> bool:
