@@ -13,10 +13,10 @@ paragraphs around it.
 from __future__ import annotations
 
 import functools
-import re
+
+from policywatch.monitor.diff.sentences import split_sentences
 
 NEAR = 8  # paragraphs (lines) either side of the place
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
 
 
 @functools.lru_cache(maxsize=8)
@@ -58,4 +58,5 @@ def near_sentences(source: str, target: str, sentence: str) -> list[str]:
     if anchor is None:
         return []
     picked = _lines(target)[max(0, anchor - NEAR):anchor + NEAR + 1]
-    return [piece for line in picked for piece in _SENTENCE_BREAK.split(line) if piece.strip()]
+    # The differ's splitter: "e.g.", "U.S." and decimals do not cut a sentence in two.
+    return [piece for line in picked for piece in split_sentences(line)]
