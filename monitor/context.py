@@ -33,6 +33,9 @@ class Context:
     resolver: Resolver = resolve_host  # DNS, injectable so tests can play other hosts
     judge: AddressJudge = is_public_address  # tests let a loopback address play a public one
     proxies: Proxies = field(default_factory=Proxies)  # chosen once at start
+    # (policy, extractor version) whose stored timeline is known current: a timeline never
+    # becomes stale again in a process, so an unchanged check asks the database only once.
+    current_timelines: set[tuple[str, int]] = field(default_factory=set)
 
 
 def open_context(watchlist: Watchlist, *, session: requests.Session | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 
 import sqlite_utils
@@ -19,6 +20,8 @@ from .migrations import migrate
 # Shared by every Database opened in this process on the same file: one writer at a time.
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
+# Each connection's file, looked up once: write_lock runs several times per check.
+_FILE_OF: weakref.WeakKeyDictionary[sqlite_utils.Database, str] = weakref.WeakKeyDictionary()
 
 
 def write_lock(db: sqlite_utils.Database) -> threading.RLock:
@@ -29,8 +32,11 @@ def write_lock(db: sqlite_utils.Database) -> threading.RLock:
 
 
 def _db_key(db: sqlite_utils.Database) -> str:
-    row = db.execute("PRAGMA database_list").fetchone()
-    return str(row[2] or f"memory:{id(db)}")
+    key = _FILE_OF.get(db)
+    if key is None:
+        row = db.execute("PRAGMA database_list").fetchone()
+        key = _FILE_OF[db] = str(row[2] or f"memory:{id(db)}")
+    return key
 
 
 def open_db(path: str | Path, *, migrate_schema: bool = True) -> sqlite_utils.Database:

@@ -83,6 +83,11 @@ def _store_timeline(ctx: Context, policy: Policy, texts: list[tuple[StoredSnapsh
 def rederive_if_stale(ctx: Context, policy: Policy) -> None:
     """A newer extractor re-derives the stored history first, so its different output of the
     same page is not mistaken for a change of the policy."""
+    known = (policy.name, EXTRACTOR_VERSION)
+    if known in ctx.current_timelines:
+        return
     current = timeline_extractor_version(ctx.db, policy.name)
     if current is not None and current < EXTRACTOR_VERSION:
         reextract_policy(ctx, policy)
+    elif current is not None:
+        ctx.current_timelines.add(known)
